@@ -1,0 +1,708 @@
+"""The shapes of JetEmail: canonical resource inputs, API request bodies and API answers.
+
+Models know nothing of HTTP or of Pulumi. Each input field is described once, in its
+`Field(description=...)`: check failures, docstrings and the README quote that text.
+
+Validation happens in two layers, each declared rather than coded into the providers:
+- field rules: one pydantic type per field (`Annotated[..., validators]`), run field by field
+  so that every bad property gets its own failure and unknown values are simply skipped;
+- mode rules: the tables `MODE_FIELDS`, `MODE_REQUIRED` and `MODE_DEFAULTS`, read by
+  `mode_failures()` and `canonical_inbound_domain()`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    field_validator,
+)
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
+
+__all__ = [
+    "DNS_RECORDS_FORWARD",
+    "INBOUND_DOMAIN_FIELDS",
+    "MODE_DEFAULTS",
+    "MODE_FIELDS",
+    "MODE_REQUIRED",
+    "DnsRecord",
+    "DomainAnswer",
+    "DomainRow",
+    "Failure",
+    "ForwardRuleAnswer",
+    "ForwardRuleInputs",
+    "InboundDomainInputs",
+    "SmtpServer",
+    "canonical_forward_rule",
+    "canonical_inbound_domain",
+    "contains_unknown",
+    "dns_records_for",
+    "smtp_servers_equal",
+]
+
+DeliveryType = Literal["smtp", "webhook", "forward"]
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _fail(message: str) -> PydanticCustomError:
+    """A validation error whose message is shown to the user as written."""
+    return PydanticCustomError("jetemail", message)
+
+
+def _integral(value: Any, what: str) -> int:
+    """Accept an int or an integral float (the Pulumi wire sends numbers as floats)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail(f"must be a whole number {what} (got {_show(value)})")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise _fail(f"must be a whole number {what} (got {value!r})")
+        return int(value)
+    return value
+
+
+def _show(value: Any) -> str:
+    """A short, safe rendering of a bad value for an error message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# --------------------------------------------------------------------------- domain
+
+DOMAIN_PATTERN = re.compile(r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,}$")
+
+
+def _canonical_domain(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(f"must be a domain name such as 'example.com' (got {_show(value)})")
+    domain = value.strip().rstrip(".").lower()
+    if not domain.isascii():
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise _fail(f"{_show(value)} is not a valid internationalised domain name") from None
+    if len(domain) > 253 or not DOMAIN_PATTERN.match(domain):
+        raise _fail(
+            f"{_show(value)} is not a domain name: use the bare primary domain, "
+            "like 'example.com' (no scheme, no path, no '@')"
+        )
+    return domain
+
+
+Domain = Annotated[str, BeforeValidator(_canonical_domain)]
+
+
+def _canonical_delivery_type(value: Any) -> str:
+    if isinstance(value, str) and value.strip().lower() in MODE_FIELDS:
+        return value.strip().lower()
+    raise _fail(f"must be one of 'smtp', 'webhook' or 'forward' (got {_show(value)})")
+
+
+DeliveryTypeField = Annotated[DeliveryType, BeforeValidator(_canonical_delivery_type)]
+
+# ----------------------------------------------------------------------- smtp servers
+
+_HOST_LABEL = re.compile(r"^(?:[a-zA-Z0-9_](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9]+$")
+
+
+def _check_host_port(value: Any) -> str:
+    """`host:port` with a host name, an IPv4 address or a bracketed IPv6, port 1..65535."""
+    if not isinstance(value, str):
+        raise _fail(f"must be a 'host:port' string (got {_show(value)})")
+    text = value.strip()
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit():
+        raise _fail(f"{_show(value)} must be 'host:port', for example 'mx.example.com:25'")
+    if not 1 <= int(port) <= 65535:
+        raise _fail(f"port {port} in {_show(value)} is out of range: use 1 to 65535")
+    if host.startswith("[") and host.endswith("]"):
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            raise _fail(f"{_show(host)} is not a valid IPv6 address") from None
+    elif len(host) > 253 or not _HOST_LABEL.match(host):
+        raise _fail(f"host {_show(host)} in {_show(value)} is not a valid host name or address")
+    return text
+
+
+HostPort = Annotated[str, BeforeValidator(_check_host_port)]
+
+
+def _non_negative_int(value: Any) -> int:
+    number = _integral(value, "of 0 or more")
+    if number < 0:
+        raise _fail(f"must be 0 or more (got {number})")
+    return number
+
+
+class SmtpServer(BaseModel):
+    """One SMTP server in object form: `{url, priority, tls_enabled}`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: HostPort = Field(description="the server as 'host:port', e.g. 'mx.example.com:25'")
+    priority: Annotated[int, BeforeValidator(_non_negative_int)] | None = Field(
+        default=None, description="lower is tried first"
+    )
+    tls_enabled: bool | None = Field(default=None, description="deliver over TLS")
+
+    @field_validator("tls_enabled", mode="before")
+    @classmethod
+    def _strict_bool(cls, value: Any) -> Any:
+        if value is not None and not isinstance(value, bool):
+            raise _fail(f"tls_enabled must be true or false (got {_show(value)})")
+        return value
+
+
+def _canonical_smtp_item(value: Any) -> str | dict[str, Any]:
+    """A string stays a string; an object keeps only the keys the user gave."""
+    if isinstance(value, str):
+        return _check_host_port(value)
+    if isinstance(value, Mapping):
+        server = SmtpServer.model_validate(dict(value))
+        return server.model_dump(exclude_none=True)
+    raise _fail(
+        "each server must be a 'host:port' string or an object {url, priority, tls_enabled} "
+        f"(got {_show(value)})"
+    )
+
+
+def _check_smtp_list(value: list[Any]) -> list[Any]:
+    if not value:
+        raise _fail("needs at least one server, e.g. ['mx.example.com:25']")
+    urls = [smtp_url(item).lower() for item in value]
+    for index, url in enumerate(urls):
+        if url in urls[:index]:
+            raise _fail(f"server {url!r} is listed twice: list each server once")
+    return value
+
+
+SmtpServers = Annotated[
+    list[Annotated[str | dict[str, Any], BeforeValidator(_canonical_smtp_item)]],
+    AfterValidator(_check_smtp_list),
+]
+
+
+def smtp_url(item: str | Mapping[str, Any]) -> str:
+    """The `host:port` of an smtp_servers item in either form."""
+    return item.strip() if isinstance(item, str) else str(item.get("url", "")).strip()
+
+
+def _smtp_item_equal(old: Any, new: Any) -> bool:
+    if not isinstance(old, str | Mapping) or not isinstance(new, str | Mapping):
+        return bool(old == new)
+    if smtp_url(old).lower() != smtp_url(new).lower():
+        return False
+    # A detail counts only where both sides state it: the API fills in what a string omits.
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        return all(old[k] == new[k] for k in ("priority", "tls_enabled") if k in old and k in new)
+    return True
+
+
+def smtp_servers_equal(old: Any, new: Any) -> bool:
+    """Compare two smtp_servers lists by meaning (see DESIGN.md, "diff")."""
+    if not isinstance(old, list) or not isinstance(new, list) or len(old) != len(new):
+        return bool(old == new)
+    return all(_smtp_item_equal(a, b) for a, b in zip(old, new, strict=True))
+
+
+def keep_user_form(user: Any, live: list[Any]) -> list[Any]:
+    """The live server list, in the user's form wherever the user's item means the same."""
+    if isinstance(user, list) and smtp_servers_equal(user, live):
+        return list(user)
+    return live
+
+
+# ---------------------------------------------------------------------------- webhook
+
+
+def _check_url(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(f"must be an absolute http(s) URL (got {_show(value)})")
+    text = value.strip()
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in text:
+        raise _fail(
+            f"{_show(value)} is not an absolute http(s) URL: "
+            "use a URL like 'https://hooks.example.com/inbound'"
+        )
+    return text
+
+
+def _canonical_method(value: Any) -> str:
+    if isinstance(value, str) and value.strip().upper() in ("POST", "PUT"):
+        return value.strip().upper()
+    raise _fail(f"must be 'POST' or 'PUT' (got {_show(value)})")
+
+
+_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+
+
+def _check_headers(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise _fail(f"must be an object of header names to string values (got {_show(value)})")
+    headers: dict[str, str] = {}
+    for name, header_value in value.items():
+        if not isinstance(name, str) or not _HEADER_NAME.match(name):
+            raise _fail(f"header name {_show(name)} is not a valid HTTP header name")
+        if not isinstance(header_value, str):
+            raise _fail(
+                f"the value of header {name!r} must be a string "
+                f"(got {type(header_value).__name__}); quote numbers and booleans"
+            )
+        if any(c in header_value for c in "\r\n\x00"):
+            raise _fail(f"the value of header {name!r} must not contain line breaks or NUL")
+        headers[name] = header_value
+    return headers
+
+
+def _positive_timeout(value: Any) -> int:
+    number = _integral(value, "of milliseconds")
+    if number <= 0:
+        raise _fail(f"must be more than 0 milliseconds (got {number})")
+    return number
+
+
+def _check_auth_header(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail("must be a string, the full Authorization header value")
+    if any(c in value for c in "\r\n\x00"):
+        raise _fail("must not contain line breaks or NUL")
+    return value
+
+
+def _strict_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(f"must be true or false (got {_show(value)})")
+    return value
+
+
+StrictBool = Annotated[bool, BeforeValidator(_strict_bool)]
+
+# ------------------------------------------------------------------ canonical inputs
+
+
+class InboundDomainInputs(BaseModel):
+    """The inputs of an InboundDomain, in canonical form. The schema is the documentation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    domain: Domain = Field(
+        description="The primary domain that receives mail, e.g. 'example.com'. "
+        "Changing it replaces the resource."
+    )
+    delivery_type: DeliveryTypeField = Field(
+        description="How mail is handed on: 'smtp' (relay to your servers), "
+        "'webhook' (POST each message to a URL) or 'forward' (per-address forward rules)."
+    )
+    smtp_servers: SmtpServers | None = Field(
+        default=None,
+        description="smtp mode only, required there: servers to relay to, each 'host:port' "
+        "or {url, priority, tls_enabled}.",
+    )
+    webhook_url: Annotated[str, BeforeValidator(_check_url)] | None = Field(
+        default=None,
+        description="webhook mode only, required there: the absolute http(s) URL that receives "
+        "each message.",
+    )
+    webhook_method: Annotated[str, BeforeValidator(_canonical_method)] | None = Field(
+        default=None, description="webhook mode only: 'POST' (default) or 'PUT'."
+    )
+    webhook_headers: Annotated[dict[str, str], BeforeValidator(_check_headers)] | None = Field(
+        default=None,
+        description="webhook mode only: extra headers sent with each delivery (secret).",
+    )
+    webhook_timeout: Annotated[int, BeforeValidator(_positive_timeout)] | None = Field(
+        default=None,
+        description="webhook mode only: timeout of a delivery in milliseconds (default 30000).",
+    )
+    webhook_retry_count: Annotated[int, BeforeValidator(_non_negative_int)] | None = Field(
+        default=None,
+        description="webhook mode only: retries of a failed delivery (default 3).",
+    )
+    webhook_auth_header: Annotated[str, BeforeValidator(_check_auth_header)] | None = Field(
+        default=None,
+        description="webhook mode only: the Authorization header value sent with each "
+        "delivery (secret).",
+    )
+    enabled: StrictBool = Field(
+        default=True,
+        description="Whether the domain accepts mail (the API's status active/disabled).",
+    )
+    adopt_existing: StrictBool = Field(
+        default=False,
+        description="Take over the domain if it already exists on the account instead of "
+        "failing. An adopted domain's webhook_secret is empty: the API shows it only at create.",
+    )
+
+
+INBOUND_DOMAIN_FIELDS: tuple[str, ...] = tuple(InboundDomainInputs.model_fields)
+
+MODE_FIELDS: dict[str, tuple[str, ...]] = {
+    "smtp": ("smtp_servers",),
+    "webhook": (
+        "webhook_url",
+        "webhook_method",
+        "webhook_headers",
+        "webhook_timeout",
+        "webhook_retry_count",
+        "webhook_auth_header",
+    ),
+    "forward": (),
+}
+"""The fields each delivery mode takes; a field of another mode is refused."""
+
+MODE_REQUIRED: dict[str, tuple[str, ...]] = {
+    "smtp": ("smtp_servers",),
+    "webhook": ("webhook_url",),
+    "forward": (),
+}
+
+MODE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "webhook": {"webhook_method": "POST", "webhook_timeout": 30000, "webhook_retry_count": 3},
+}
+"""The API's documented defaults, filled in only for the mode that uses them."""
+
+_OWNER = {field: mode for mode, fields in MODE_FIELDS.items() for field in fields}
+
+_REQUIRED_HINTS = {
+    "domain": "set domain to the primary domain that receives mail, e.g. 'example.com'",
+    "delivery_type": "set delivery_type to 'smtp', 'webhook' or 'forward'",
+    "smtp_servers": "set smtp_servers to the servers to relay to, e.g. ['mx.example.com:25']",
+    "webhook_url": "set webhook_url to the URL that receives mail, "
+    "e.g. 'https://hooks.example.com/inbound'",
+}
+
+# ----------------------------------------------------------------- check machinery
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One bad property: its name and a reason that names it and says how to fix it."""
+
+    property: str
+    reason: str
+
+
+def contains_unknown(value: Any, is_unknown: Callable[[Any], bool]) -> bool:
+    """True when `value` is, or holds anywhere inside it, a value not known yet."""
+    if is_unknown(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(contains_unknown(v, is_unknown) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(contains_unknown(v, is_unknown) for v in value)
+    return False
+
+
+@cache
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    field = model.model_fields[name]
+    annotation: Any = field.annotation
+    if field.metadata:
+        parameters = (annotation, *field.metadata)
+        annotation = Annotated[parameters]
+    return TypeAdapter(annotation)
+
+
+def _describe_error(name: str, error: Any) -> str:
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"])
+    message = str(error["msg"])
+    if error["type"] != "jetemail":
+        message = f"{message[:1].lower()}{message[1:]} (got {_show(error.get('input'))})"
+    return f"{name}{where}: {message}"
+
+
+def _validate_fields(
+    model: type[BaseModel], values: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[Failure]]:
+    """Validate each field on its own: every bad property gets one failure."""
+    canonical: dict[str, Any] = {}
+    failures: list[Failure] = []
+    for name, value in values.items():
+        try:
+            canonical[name] = _field_adapter(model, name).validate_python(value)
+        except PydanticValidationError as exc:
+            failures.append(Failure(name, _describe_error(name, exc.errors()[0])))
+    return canonical, failures
+
+
+def _split_inputs(
+    model: type[BaseModel], news: Mapping[str, Any], is_unknown: Callable[[Any], bool]
+) -> tuple[dict[str, Any], dict[str, Any], list[Failure]]:
+    """(known values, unknown values, failures for unknown property names)."""
+    known: dict[str, Any] = {}
+    pending: dict[str, Any] = {}
+    failures: list[Failure] = []
+    fields = model.model_fields
+    for name, value in news.items():
+        if name.startswith("__") or value is None:
+            continue  # the SDK's own keys; None means absent on the Pulumi wire
+        if name not in fields:
+            failures.append(
+                Failure(
+                    name,
+                    f"{name}: {model.__name__.removesuffix('Inputs')} has no property {name!r}; "
+                    f"valid properties are {', '.join(fields)}",
+                )
+            )
+        elif contains_unknown(value, is_unknown):
+            pending[name] = value
+        else:
+            known[name] = value
+    return known, pending, failures
+
+
+def _fill_defaults(model: type[BaseModel], values: dict[str, Any]) -> None:
+    for name, field in model.model_fields.items():
+        if name not in values and not field.is_required() and field.default is not None:
+            values[name] = field.default
+
+
+def mode_failures(mode: str, present: Iterable[str]) -> list[Failure]:
+    """Failures of the mode rules: fields of another mode, and required fields missing."""
+    present = set(present)
+    failures = [
+        Failure(
+            name,
+            f"{name}: only used when delivery_type is '{_OWNER[name]}', but delivery_type is "
+            f"'{mode}': remove {name}, or set delivery_type='{_OWNER[name]}'",
+        )
+        for name in sorted(present)
+        if name in _OWNER and _OWNER[name] != mode
+    ]
+    failures += [
+        Failure(name, f"{name}: required when delivery_type is '{mode}': {_REQUIRED_HINTS[name]}")
+        for name in MODE_REQUIRED[mode]
+        if name not in present
+    ]
+    return failures
+
+
+def canonical_inbound_domain(
+    news: Mapping[str, Any], is_unknown: Callable[[Any], bool]
+) -> tuple[dict[str, Any], list[Failure]]:
+    """Check an InboundDomain's inputs: canonical inputs and one failure per bad property.
+
+    Values that are not known yet (`is_unknown`, possibly nested) pass through unchecked.
+    """
+    known, pending, failures = _split_inputs(InboundDomainInputs, news, is_unknown)
+    canonical, field_failures = _validate_fields(InboundDomainInputs, known)
+    mode = canonical.get("delivery_type")
+    present = set(known) | set(pending)
+    by_property = {f.property: f for f in field_failures}
+    if mode is not None:
+        # A field of another mode is wrong whatever its value: say that, not a format detail.
+        for failure in mode_failures(mode, present):
+            if failure.property not in by_property or failure.property not in MODE_FIELDS[mode]:
+                by_property[failure.property] = failure
+        for name, default in MODE_DEFAULTS.get(mode, {}).items():
+            if name not in present:
+                canonical[name] = default
+    for name in ("domain", "delivery_type"):
+        if name not in present:
+            by_property[name] = Failure(name, f"{name}: required: {_REQUIRED_HINTS[name]}")
+    failures += by_property.values()
+    _fill_defaults(InboundDomainInputs, canonical)
+    return _merge(known, canonical, pending), failures
+
+
+def _merge(
+    known: dict[str, Any], canonical: dict[str, Any], pending: dict[str, Any]
+) -> dict[str, Any]:
+    """Canonical values, unknowns as they came, and the user's value where a property failed
+    (so the engine shows what was written)."""
+    return {**{k: v for k, v in known.items() if k not in canonical}, **canonical, **pending}
+
+
+# ---------------------------------------------------------------------- forward rules
+
+_LOCALPART = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+def _canonical_localpart(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(f"must be '*' or the part of an address before the '@' (got {_show(value)})")
+    text = value.strip().lower()
+    if text == "*":
+        return text
+    if "@" in text:
+        raise _fail(f"{_show(value)} holds an '@': give only the part before it, e.g. 'support'")
+    if len(text) > 64 or not _LOCALPART.match(text):
+        raise _fail(
+            f"{_show(value)} is not a valid local part: use '*' (catch-all) or up to 64 letters, "
+            "digits and !#$%&'*+/=?^_`{|}~- separated by single dots"
+        )
+    return text
+
+
+def _check_destination(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(f"must be an address like 'team@example.net' (got {_show(value)})")
+    text = value.strip()
+    local, at, domain = text.rpartition("@")
+    if not at or not local or not _LOCALPART.match(local) or len(local) > 64:
+        raise _fail(f"{_show(value)} is not a bare address: write it as 'local@domain'")
+    try:
+        domain = _canonical_domain(domain)
+    except PydanticCustomError:
+        raise _fail(f"{_show(value)} has no valid domain after the '@'") from None
+    return f"{local}@{domain}"
+
+
+def _check_uuid(value: Any) -> str:
+    if isinstance(value, str) and _UUID4.match(value.strip().lower()):
+        return value.strip().lower()
+    raise _fail(f"must be the uuid of an InboundDomain, e.g. domain.uuid (got {_show(value)})")
+
+
+class ForwardRuleInputs(BaseModel):
+    """The inputs of a ForwardRule, in canonical form."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    domain_uuid: Annotated[str, BeforeValidator(_check_uuid)] = Field(
+        description="The uuid of the forward-mode InboundDomain the rule belongs to. "
+        "Changing it replaces the rule."
+    )
+    localpart: Annotated[str, BeforeValidator(_canonical_localpart)] = Field(
+        description="The address part before '@' to forward, or '*' for a catch-all. "
+        "Stored lowercase; changing it replaces the rule."
+    )
+    destination: Annotated[str, BeforeValidator(_check_destination)] = Field(
+        description="Where mail is forwarded: a bare address 'local@domain'. It receives a "
+        "verification mail; the rule forwards nothing until it is verified."
+    )
+    active: StrictBool = Field(default=True, description="Whether the rule forwards mail.")
+
+
+def canonical_forward_rule(
+    news: Mapping[str, Any], is_unknown: Callable[[Any], bool]
+) -> tuple[dict[str, Any], list[Failure]]:
+    """Check a ForwardRule's inputs: canonical inputs and one failure per bad property."""
+    known, pending, failures = _split_inputs(ForwardRuleInputs, news, is_unknown)
+    canonical, field_failures = _validate_fields(ForwardRuleInputs, known)
+    failures += field_failures
+    for name, field in ForwardRuleInputs.model_fields.items():
+        if field.is_required() and name not in known and name not in pending:
+            failures.append(Failure(name, f"{name}: required: {field.description}"))
+    _fill_defaults(ForwardRuleInputs, canonical)
+    return _merge(known, canonical, pending), failures
+
+
+# -------------------------------------------------------------------- API answers
+
+
+def _to_bool(value: Any) -> Any:
+    """The API answers flags as 0/1 or booleans."""
+    if isinstance(value, bool) or value is None:
+        return bool(value)
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("0", "1", "true", "false"):
+        return value.strip().lower() in ("1", "true")
+    return value
+
+
+def _to_status(value: Any) -> Any:
+    """The API answers status as 'active'/'disabled' or as 1/0."""
+    if isinstance(value, bool):
+        return "active" if value else "disabled"
+    if isinstance(value, int | float):
+        return "active" if value == 1 else "disabled"
+    if isinstance(value, str) and value.strip() in ("1", "0"):
+        return "active" if value.strip() == "1" else "disabled"
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+Flag = Annotated[bool, BeforeValidator(_to_bool)]
+Status = Annotated[Literal["active", "disabled"], BeforeValidator(_to_status)]
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class DomainAnswer(_Answer):
+    """A domain as the API answers create and `GET /inbound/settings/{uuid}`."""
+
+    uuid: str
+    domain: str
+    delivery_type: DeliveryType
+    status: Status = "active"
+    webhook_secret: str | None = None
+    smtp_servers: list[str | dict[str, Any]] | None = None
+    webhook_url: str | None = None
+    webhook_method: str | None = None
+    webhook_timeout: int | None = None
+    webhook_retry_count: int | None = None
+    forward_mx_verified: Flag = False
+    forward_dkim_verified: Flag = False
+    forward_spf_verified: Flag = False
+    forward_dmarc_verified: Flag = False
+
+
+class DomainRow(_Answer):
+    """A row of `GET /inbound/domains`."""
+
+    uuid: str
+    domain: str
+    delivery_type: str | None = None
+    status: Status = "active"
+
+
+class ForwardRuleAnswer(_Answer):
+    """A forward rule as the API answers it."""
+
+    uuid: str
+    localpart: str
+    destination: str
+    active: Flag = True
+    verified: Flag = False
+    created_at: int = 0
+    last_modified: int | None = None
+
+
+# ------------------------------------------------------------------------ DNS records
+
+
+class DnsRecord(BaseModel):
+    """A DNS record the user must publish."""
+
+    type: str
+    name: str
+    value: str
+    priority: int | None = None
+
+
+MX_HOST = "smtp.jetsmtp.net"
+DNS_RECORDS_FORWARD: tuple[tuple[str, str, str, int | None], ...] = (
+    ("MX", "{domain}", MX_HOST, 10),
+    ("CNAME", "je1._domainkey.{domain}", "inbound.jetsmtp.net", None),
+    ("TXT", "{domain}", "v=spf1 include:inbound-spf.jetsmtp.net -all", None),
+    ("TXT", "_dmarc.{domain}", "v=DMARC1; p=none", None),
+)
+"""The four records forward mode needs (jetemail-api.md), in a stable order."""
+
+
+def dns_records_for(domain: str, delivery_type: str) -> list[dict[str, Any]]:
+    """Records to publish: all four in forward mode, the MX record in the others."""
+    rows = DNS_RECORDS_FORWARD if delivery_type == "forward" else DNS_RECORDS_FORWARD[:1]
+    return [
+        DnsRecord(type=t, name=name.format(domain=domain), value=v, priority=p).model_dump()
+        for t, name, v, p in rows
+    ]
