@@ -1,0 +1,128 @@
+"""What both dynamic providers share: settings, the lazy client, a check that never raises,
+and one declarative diff.
+
+The provider instance is pickled (by reference, with its `__dict__`) into every resource's
+`__provider` input, so it must be empty when the program creates it: settings are read in
+`configure()`, which the engine calls in the provider process after unpickling, and the HTTP
+client is built on first use after that. Nothing on the instance ever reaches state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    DiffResult,
+    ResourceProvider,
+)
+from pulumi.output import Unknown
+
+from .errors import redact
+from .models import Failure, contains_unknown
+
+if TYPE_CHECKING:
+    from .client import ClientSettings, JetEmailClient
+
+log = logging.getLogger("pulumi_jetemail")
+
+
+def is_unknown(value: Any) -> bool:
+    """True for a value the engine does not know yet (during preview)."""
+    return isinstance(value, Unknown)
+
+
+def known(value: Any) -> bool:
+    """True when `value` holds no unknown anywhere."""
+    return not contains_unknown(value, is_unknown)
+
+
+class JetEmailProvider(ResourceProvider):
+    """Base of the JetEmail providers.
+
+    Subclasses declare their inputs and how they diff; they do not code diff themselves:
+    - `INPUT_KEYS`: the input properties, in canonical form in both inputs and outputs;
+    - `REPLACE_ON`: the inputs whose change replaces the resource;
+    - `CREATE_ONLY`: inputs that only steer create and never cause a diff;
+    - `EQUAL`: per-key comparisons by meaning (default: ==).
+    """
+
+    INPUT_KEYS: ClassVar[tuple[str, ...]] = ()
+    REPLACE_ON: ClassVar[frozenset[str]] = frozenset()
+    CREATE_ONLY: ClassVar[frozenset[str]] = frozenset()
+    EQUAL: ClassVar[Mapping[str, Callable[[Any, Any], bool]]] = {}
+
+    _settings: ClientSettings | None
+
+    # -------------------------------------------------------------- configuration
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Read settings from the stack config (namespaced keys), else the environment."""
+        from .client import ClientSettings
+
+        self._settings = ClientSettings.resolve(req.config.get, os.environ)
+
+    @property
+    def client(self) -> JetEmailClient:
+        """The process's shared client, built on first use (after `configure`)."""
+        from .client import ClientSettings, shared_client
+
+        settings = getattr(self, "_settings", None)
+        if settings is None:  # configure() not called: an engine that sends no Configure
+            settings = ClientSettings.resolve(lambda _key: None, os.environ)
+            self._settings = settings
+        return shared_client(settings)
+
+    # ---------------------------------------------------------------------- check
+
+    def validate(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]]:
+        """Canonical inputs and failures; subclasses implement it with their model."""
+        raise NotImplementedError
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate inputs and return them in canonical form. Never raises."""
+        try:
+            inputs, failures = self.validate(news)
+        except Exception as exc:  # check must answer, whatever the input
+            log.debug("check failed unexpectedly", exc_info=True)
+            name = type(self).__name__.removesuffix("Provider")
+            reason = f"{name} inputs could not be checked: {redact(str(exc))[:200]}"
+            return CheckResult(dict(news), [CheckFailure("", reason)])
+        return CheckResult(inputs, [CheckFailure(f.property, f.reason) for f in failures])
+
+    # ----------------------------------------------------------------------- diff
+
+    def same(self, key: str, old: Any, new: Any) -> bool:
+        """Whether an input is unchanged; a value not known yet counts as changed."""
+        if not known(new):
+            return False
+        return self.EQUAL.get(key, _plain_equal)(old, new)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Compare canonical inputs (old outputs against new inputs); no network."""
+        changed = [
+            key
+            for key in self.INPUT_KEYS
+            if key not in self.CREATE_ONLY and not self.same(key, olds.get(key), news.get(key))
+        ]
+        replaces = [key for key in changed if key in self.REPLACE_ON]
+        return DiffResult(
+            changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=False
+        )
+
+
+def _plain_equal(old: Any, new: Any) -> bool:
+    return bool(old == new)
+
+
+def args_dict(args: object | None) -> dict[str, Any]:
+    """The fields of an `…Args` dataclass, values as given (Outputs are not copied)."""
+    if args is None:
+        return {}
+    return {f.name: getattr(args, f.name) for f in dataclasses.fields(args)}  # type: ignore[arg-type]
