@@ -560,7 +560,9 @@ def _check_destination(value: Any) -> str:
     try:
         domain = _canonical_domain(domain)
     except PydanticCustomError:
-        raise _fail(f"{_show(value)} has no valid domain after the '@'") from None
+        raise _fail(
+            f"{_show(value)} has no valid domain after the '@': write it as 'local@domain'"
+        ) from None
     return f"{local}@{domain}"
 
 
