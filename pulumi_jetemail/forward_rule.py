@@ -209,9 +209,10 @@ class ForwardRule(pulumi.dynamic.Resource, module="jetemail", name="ForwardRule"
             "destination": destination,
             "active": active,
         }
-        props = args_dict(args)
+        # Every input and output is declared: the SDK makes attributes only for keys given.
+        props: dict[str, Any] = dict.fromkeys((*RULE_FIELDS, *OUTPUT_KEYS))
+        props.update({k: v for k, v in args_dict(args).items() if v is not None})
         props.update({k: v for k, v in keywords.items() if v is not None})
-        props.update(dict.fromkeys(OUTPUT_KEYS))
         super().__init__(_PROVIDER, resource_name, props, opts)
 
     @staticmethod

@@ -445,12 +445,13 @@ class InboundDomain(pulumi.dynamic.Resource, module="jetemail", name="InboundDom
             "enabled": enabled,
             "adopt_existing": adopt_existing,
         }
-        props = args_dict(args)
+        # Every input and output is declared: the SDK makes attributes only for keys given.
+        props: dict[str, Any] = dict.fromkeys((*INBOUND_DOMAIN_FIELDS, *OUTPUT_KEYS))
+        props.update({k: v for k, v in args_dict(args).items() if v is not None})
         props.update({k: v for k, v in keywords.items() if v is not None})
         for key in WRITE_ONLY:
             if props.get(key) is not None:
                 props[key] = pulumi.Output.secret(props[key])
-        props.update(dict.fromkeys(OUTPUT_KEYS))
         opts = pulumi.ResourceOptions.merge(
             pulumi.ResourceOptions(additional_secret_outputs=SECRET_OUTPUTS), opts
         )
