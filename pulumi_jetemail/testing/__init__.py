@@ -1,0 +1,41 @@
+"""Helpers for testing providers and programs built on pulumi-jetemail.
+
+`ProviderServer` runs a dynamic provider the way the Pulumi engine does (``python -m
+pulumi.dynamic`` in a subprocess, driven over gRPC), so provider tests need no Pulumi CLI.
+Importing this module imports grpc (which ``pulumi`` itself imports anyway); the package's
+top level never imports it.
+"""
+
+from __future__ import annotations
+
+from pulumi_jetemail.testing._grpc import (
+    PROVIDER_KEY,
+    CheckOutcome,
+    DiffOutcome,
+    Props,
+    ProtocolViolation,
+    ProviderError,
+    ProviderServer,
+    ProviderStartError,
+    ReadOutcome,
+    decode_properties,
+    encode_properties,
+    serialize_provider,
+    urn,
+)
+
+__all__ = [
+    "PROVIDER_KEY",
+    "CheckOutcome",
+    "DiffOutcome",
+    "Props",
+    "ProtocolViolation",
+    "ProviderError",
+    "ProviderServer",
+    "ProviderStartError",
+    "ReadOutcome",
+    "decode_properties",
+    "encode_properties",
+    "serialize_provider",
+    "urn",
+]
