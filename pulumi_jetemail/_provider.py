@@ -85,6 +85,12 @@ class JetEmailProvider(ResourceProvider):
         """Canonical inputs and failures; subclasses implement it with their model."""
         raise NotImplementedError
 
+    def canonical(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """Checked inputs as they come back over the wire, canonical again (the wire turns
+        every number into a float, and the API refuses `30000.0` where it wants 30000)."""
+        inputs, _ = self.validate({k: v for k, v in props.items() if k in self.INPUT_KEYS})
+        return inputs
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate inputs and return them in canonical form. Never raises."""
         try:

@@ -85,8 +85,11 @@ class ForwardRuleProvider(JetEmailProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """One POST; after an ambiguous failure, the rule list tells whether it landed."""
+        props = self.canonical(props)
         domain_uuid = props["domain_uuid"]
-        body = {k: props[k] for k in ("localpart", "destination", "active") if k in props}
+        body: dict[str, Any] = {
+            k: props[k] for k in ("localpart", "destination", "active") if k in props
+        }
         last: JetEmailError | None = None
         for _attempt in range(CREATE_ATTEMPTS):
             try:
@@ -149,6 +152,7 @@ class ForwardRuleProvider(JetEmailProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """One PATCH of destination and/or active, then one GET (verification may reset)."""
+        news = self.canonical(news)
         domain_uuid = news["domain_uuid"]
         body = {k: news[k] for k in ("destination", "active") if olds.get(k) != news.get(k)}
         if body:

@@ -223,7 +223,7 @@ class InboundDomainProvider(JetEmailProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """One POST (reconciled on an ambiguous failure), plus a PATCH if disabled."""
-        inputs = {k: props[k] for k in INBOUND_DOMAIN_FIELDS if props.get(k) is not None}
+        inputs = self.canonical(props)
         answer, adopted = self._create_or_adopt(inputs)
         state = state_of(answer, {**inputs, "adopted": adopted})
         if not adopted:
@@ -336,6 +336,7 @@ class InboundDomainProvider(JetEmailProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """One PATCH with only what changed, then one GET; returns the full outputs."""
+        news = self.canonical(news)
         body = update_body(olds, news)
         prior = {**olds, **{k: news.get(k) for k in INBOUND_DOMAIN_FIELDS}}
         if body:
