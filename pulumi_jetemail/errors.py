@@ -13,6 +13,9 @@
             ├── RateLimitError         429 (`retry_after` seconds)
             └── ServerError            5xx
 
+Every `APIError` says whether the API may have acted on the request (`maybe_processed`): a
+create that failed with `maybe_processed` true must be reconciled before it is sent again.
+
 No message in this tree ever holds a credential: messages are built from the method, the
 path (uuids only), the status and the API's own message, which `redact()` scrubs again.
 """
@@ -65,6 +68,10 @@ class ConfigError(JetEmailError):
 class APIError(JetEmailError):
     """A call to the JetEmail API failed."""
 
+    maybe_processed: bool = True
+    """Whether the API may have acted on the request. False only when it certainly did not:
+    the connection was never made, or the API refused the call with a 4xx."""
+
     def __init__(self, method: str, path: str, message: str) -> None:
         self.method = method
         self.path = path
@@ -90,10 +97,21 @@ class APITimeoutError(APIConnectionError):
 class APIStatusError(APIError):
     """The API answered with a non-2xx status."""
 
-    def __init__(self, method: str, path: str, status: int, message: str) -> None:
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        message: str,
+        retry_after: float | None = None,
+    ) -> None:
         self.status = status
         super().__init__(method, path, f"{status} {message}")
         self.message = redact(message)
+        self.retry_after = retry_after
+        """Seconds the answer's `Retry-After` asked to wait (429, 503), else None."""
+        # A 4xx is a refusal: nothing happened. Anything else (5xx, a garbled 2xx) may have.
+        self.maybe_processed = not 400 <= status < 500
 
 
 class ValidationError(APIStatusError):
@@ -118,8 +136,7 @@ class RateLimitError(APIStatusError):
     def __init__(
         self, method: str, path: str, status: int, message: str, retry_after: float | None
     ) -> None:
-        super().__init__(method, path, status, message)
-        self.retry_after = retry_after
+        super().__init__(method, path, status, message, retry_after)
 
 
 class ServerError(APIStatusError):
@@ -142,6 +159,6 @@ def error_for_status(
     if status == 429:
         return RateLimitError(method, path, status, message, retry_after)
     if status >= 500:
-        return ServerError(method, path, status, message)
+        return ServerError(method, path, status, message, retry_after)
     cls = _BY_STATUS.get(status, APIStatusError)
-    return cls(method, path, status, message)
+    return cls(method, path, status, message, retry_after)

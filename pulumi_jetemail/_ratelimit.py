@@ -1,0 +1,119 @@
+"""A client-side rate limiter shared by every thread that talks to one JetEmail account.
+
+JetEmail allows 240 requests a minute per account and answers the first request over it
+with a 429 that blocks the whole account for 5 minutes. Retrying after the fact is too late:
+the limiter keeps us under the limit in the first place.
+
+Design: each `acquire()` reserves the earliest allowed send time (a "slot") under a lock, then
+sleeps until it outside the lock. A slot must satisfy two rules:
+
+- the hard rule: no window of `per` seconds holds more than `max_requests` slots (a log of the
+  last `max_requests` slots; the oldest must be `per` seconds old);
+- smoothing: slots are spaced `per / max_requests` apart, except for a small `burst` taken at
+  once after a quiet spell (the generic cell rate algorithm, GCRA).
+
+`pause(seconds)` (after a 429) moves every later slot past the pause; a thread already asleep
+on a slot that the pause covers notices when it wakes and takes a new one. Time comes from the
+injected `clock` and waiting goes through the injected `sleep`, so tests drive it with a fake
+clock.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+__all__ = ["RateLimiter", "default_burst"]
+
+MAX_BURST = 10
+"""Largest burst taken at once after a quiet spell."""
+
+
+def default_burst(max_requests: int) -> int:
+    """The burst for a limit: 5% of it, between 1 and `MAX_BURST` (10 for 200/min)."""
+    return max(1, min(MAX_BURST, max_requests // 20))
+
+
+class RateLimiter:
+    """At most `max_requests` requests in any `per`-second window, across all threads."""
+
+    def __init__(
+        self,
+        max_requests: int,
+        per: float = 60.0,
+        *,
+        burst: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if isinstance(max_requests, bool) or not isinstance(max_requests, int):
+            raise TypeError("max_requests must be an int")
+        if max_requests < 1:
+            raise ValueError("max_requests must be at least 1")
+        if not (math.isfinite(per) and per > 0):
+            raise ValueError("per must be a positive number of seconds")
+        burst = default_burst(max_requests) if burst is None else burst
+        if not 1 <= burst <= max_requests:
+            raise ValueError("burst must be between 1 and max_requests")
+        self.max_requests = max_requests
+        self.per = per
+        self.burst = burst
+        self._clock = clock
+        self._sleep = sleep
+        self._interval = per / max_requests
+        self._tolerance = (burst - 1) * self._interval
+        self._lock = threading.Lock()
+        self._slots: deque[float] = deque(maxlen=max_requests)  # the last slots, in order
+        self._next_due: float | None = None  # GCRA's theoretical arrival time
+        self._paused_until = -math.inf
+
+    def __repr__(self) -> str:
+        return f"RateLimiter({self.max_requests} per {self.per:g} s, burst {self.burst})"
+
+    @property
+    def paused_until(self) -> float:
+        """Clock time until which every request waits (in the past when not paused)."""
+        with self._lock:
+            return self._paused_until
+
+    def acquire(self) -> float:
+        """Wait until one more request is allowed, take it, and return its slot time."""
+        while True:
+            with self._lock:
+                slot = self._reserve(self._clock())
+            delay = slot - self._clock()
+            if delay > 0:
+                self._sleep(delay)
+            with self._lock:
+                if self._paused_until <= slot:
+                    return slot
+            # A pause that covers our slot began while we slept: the slot is void (it stays
+            # counted, which only errs on the safe side); take a new one after the pause.
+
+    def pause(self, seconds: float) -> float:
+        """Hold every request, in every thread, for `seconds` from now; return the end time.
+
+        A pause never shortens one already running.
+        """
+        with self._lock:
+            until = self._clock() + max(seconds, 0.0)
+            self._paused_until = max(self._paused_until, until)
+            return self._paused_until
+
+    def _reserve(self, now: float) -> float:
+        """The earliest slot allowed from `now`, recorded as taken. Call with the lock held."""
+        slot = max(now, self._paused_until)
+        if self._slots:
+            slot = max(slot, self._slots[-1])  # first come, first served
+            if len(self._slots) == self.max_requests:
+                slot = max(slot, self._slots[0] + self.per)  # the hard rule
+        if self._next_due is not None:
+            slot = max(slot, self._next_due - self._tolerance)  # smoothing
+            self._next_due = max(self._next_due, slot) + self._interval
+        else:
+            self._next_due = slot + self._interval
+        self._slots.append(slot)
+        return slot

@@ -1,0 +1,224 @@
+"""The client-side rate limiter: never more than the limit in any window, pauses for all."""
+
+from __future__ import annotations
+
+import threading
+import time
+from bisect import bisect_left
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pulumi_jetemail._ratelimit import RateLimiter, default_burst
+
+
+class FakeTime:
+    """A clock for one thread: sleeping advances it at once and is recorded."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class ManualClock:
+    """A clock for many threads: `sleep` blocks until the test advances time far enough."""
+
+    def __init__(self) -> None:
+        self._now = 0.0
+        self._cond = threading.Condition()
+        self.sleeping = 0
+
+    def clock(self) -> float:
+        with self._cond:
+            return self._now
+
+    def sleep(self, seconds: float) -> None:
+        with self._cond:
+            until = self._now + seconds
+            self.sleeping += 1
+            self._cond.notify_all()
+            assert self._cond.wait_for(lambda: self._now >= until, timeout=10)
+            self.sleeping -= 1
+
+    def advance(self, seconds: float) -> None:
+        with self._cond:
+            self._now += seconds
+            self._cond.notify_all()
+
+    def wait_for_sleepers(self, count: int) -> None:
+        with self._cond:
+            assert self._cond.wait_for(lambda: self.sleeping == count, timeout=10)
+
+
+def most_in_any_window(slots: list[float], per: float) -> int:
+    """The largest number of slots inside one half-open window [t, t + per)."""
+    ordered = sorted(slots)
+    return max(bisect_left(ordered, start + per) - i for i, start in enumerate(ordered))
+
+
+def limiter_on(
+    fake: FakeTime | ManualClock,
+    max_requests: int = 200,
+    per: float = 60.0,
+    burst: int | None = None,
+) -> RateLimiter:
+    return RateLimiter(max_requests, per, burst=burst, clock=fake.clock, sleep=fake.sleep)
+
+
+def test_a_burst_goes_at_once_then_requests_are_spaced_evenly() -> None:
+    fake = FakeTime(start=0.0)
+    limiter = limiter_on(fake)  # 200/min: burst 10, then one every 0.3 s
+    slots = [limiter.acquire() for _ in range(13)]
+    assert slots[:10] == [0.0] * 10
+    assert slots[10:] == pytest.approx([0.3, 0.6, 0.9])
+    assert sum(fake.sleeps) == pytest.approx(0.9)
+
+
+def test_200_a_minute_never_puts_more_than_200_in_any_60_second_window() -> None:
+    fake = FakeTime()
+    limiter = limiter_on(fake)
+    slots = [limiter.acquire() for _ in range(1000)]
+    assert most_in_any_window(slots, 60.0) == 200
+    # ...and keeps close to the full pace: 1000 requests in a little over 5 minutes.
+    assert slots[-1] - slots[0] < 5 * 60 + 10
+
+
+def test_a_quiet_limiter_lets_a_request_through_at_once() -> None:
+    fake = FakeTime()
+    limiter = limiter_on(fake)
+    for _ in range(300):
+        limiter.acquire()
+    fake.now += 120
+    fake.sleeps.clear()
+    limiter.acquire()
+    assert fake.sleeps == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    max_requests=st.integers(min_value=1, max_value=40),
+    burst_share=st.floats(min_value=0.0, max_value=1.0),
+    gaps=st.lists(st.floats(min_value=0.0, max_value=5.0), min_size=1, max_size=150),
+)
+def test_no_window_ever_holds_more_than_the_limit(
+    max_requests: int, burst_share: float, gaps: list[float]
+) -> None:
+    fake = FakeTime()
+    burst = 1 + int(burst_share * (max_requests - 1))
+    limiter = limiter_on(fake, max_requests, per=10.0, burst=burst)
+    slots = []
+    for gap in gaps:
+        fake.now += gap  # the caller shows up a while after the previous call returned
+        arrived = fake.now
+        slot = limiter.acquire()
+        assert slot >= arrived
+        assert fake.now == slot  # the caller waited exactly until its slot
+        slots.append(slot)
+    assert most_in_any_window(slots, 10.0) <= max_requests
+
+
+def test_pause_makes_the_next_request_wait_it_out() -> None:
+    fake = FakeTime()
+    limiter = limiter_on(fake)
+    limiter.pause(2.0)
+    limiter.acquire()
+    assert fake.sleeps == [2.0]
+
+
+def test_a_shorter_pause_never_cuts_a_longer_one() -> None:
+    fake = FakeTime()
+    limiter = limiter_on(fake)
+    limiter.pause(300.0)
+    limiter.pause(1.0)
+    assert limiter.paused_until == fake.now + 300.0
+
+
+def test_a_pause_blocks_every_other_thread_until_it_ends() -> None:
+    manual = ManualClock()
+    limiter = limiter_on(manual)
+    limiter.pause(5.0)  # as the thread that got a 429 does
+    done: list[float] = []
+    others = [threading.Thread(target=lambda: done.append(limiter.acquire())) for _ in range(3)]
+    for thread in others:
+        thread.start()
+    manual.wait_for_sleepers(3)
+    manual.advance(4.9)
+    manual.wait_for_sleepers(3)
+    assert done == []  # still paused
+    manual.advance(0.1)
+    for thread in others:
+        thread.join(timeout=10)
+    assert done == [5.0, 5.0, 5.0]
+
+
+def test_a_thread_already_waiting_for_its_slot_also_honours_a_new_pause() -> None:
+    manual = ManualClock()
+    limiter = limiter_on(manual, 60, burst=1)  # one a second
+    limiter.acquire()  # takes t=0; the next slot is t=1
+    granted: list[float] = []
+    waiter = threading.Thread(target=lambda: granted.append(limiter.acquire()))
+    waiter.start()
+    manual.wait_for_sleepers(1)  # asleep until t=1
+    limiter.pause(10.0)  # a 429 elsewhere, at t=0
+    manual.advance(1.0)
+    manual.wait_for_sleepers(1)  # woke at t=1, saw the pause, sleeps again
+    assert granted == []
+    manual.advance(9.0)
+    waiter.join(timeout=10)
+    assert granted == [10.0]
+
+
+def test_threads_sharing_a_limiter_never_exceed_it_in_real_time() -> None:
+    # Real threads, real clock, a short window: 50 per 0.25 s is 12000 a minute.
+    limiter = RateLimiter(50, per=0.25, burst=5)
+    results: list[tuple[float, float]] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        for _ in range(15):
+            slot = limiter.acquire()
+            returned = time.monotonic()
+            with lock:
+                results.append((slot, returned))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    slots = [slot for slot, _ in results]
+    assert len(slots) == 120  # nobody lost, nobody stuck
+    assert most_in_any_window(slots, 0.25) <= 50
+    assert all(returned >= slot for slot, returned in results)  # nobody went early
+
+
+@pytest.mark.parametrize(
+    ("max_requests", "expected"),
+    [(1, 1), (20, 1), (60, 3), (200, 10), (240, 10), (6000, 10)],
+)
+def test_default_burst_is_small(max_requests: int, expected: int) -> None:
+    assert default_burst(max_requests) == expected
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda: RateLimiter(0), id="zero a minute"),
+        pytest.param(lambda: RateLimiter(-5), id="negative"),
+        pytest.param(lambda: RateLimiter(10, per=0), id="zero-length window"),
+        pytest.param(lambda: RateLimiter(10, burst=11), id="burst over the limit"),
+        pytest.param(lambda: RateLimiter(10, burst=0), id="no burst at all"),
+    ],
+)
+def test_nonsense_limits_are_refused(make: Callable[[], RateLimiter]) -> None:
+    with pytest.raises(ValueError, match="must"):
+        make()
