@@ -515,27 +515,19 @@ class JetEmailClient:
         """Send once; httpx's failures become the error tree's connection errors."""
         try:
             return self._http.send(request)
-        except (httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            # Never sent: no connection was made (or none was free in the pool).
-            raise APITimeoutError(
-                method, path, self._no_answer("no connection", exc), maybe_processed=False
-            ) from exc
-        except httpx.TimeoutException as exc:
-            raise APITimeoutError(
-                method, path, self._no_answer("no answer in time", exc), maybe_processed=True
-            ) from exc
-        except httpx.ConnectError as exc:
-            raise APIConnectionError(
-                method, path, self._no_answer("could not connect", exc), maybe_processed=False
-            ) from exc
         except httpx.RequestError as exc:
-            raise APIConnectionError(
-                method, path, self._no_answer("connection lost", exc), maybe_processed=True
-            ) from exc
+            raise self._connection_error(method, path, exc) from exc
 
-    def _no_answer(self, what: str, exc: Exception) -> str:
+    def _connection_error(
+        self, method: str, path: str, exc: httpx.RequestError
+    ) -> APIConnectionError:
+        """The error for an httpx failure: the first row of `_NO_ANSWER` that matches."""
+        _kinds, error_class, what, maybe_processed = next(
+            row for row in _NO_ANSWER if isinstance(exc, row[0])
+        )
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        return self._scrub(f"{what} to {self.base_url} ({detail})")
+        message = self._scrub(f"{what} to {self.base_url} ({detail})")
+        return error_class(method, path, message, maybe_processed=maybe_processed)
 
     def _read(self, method: str, path: str, response: httpx.Response) -> object:
         """A 2xx answer's `result` (None for a message-only answer); else raise its error."""
@@ -581,6 +573,17 @@ class JetEmailClient:
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+_NoAnswerRow = tuple[tuple[type[httpx.RequestError], ...], type[APIConnectionError], str, bool]
+_NO_ANSWER: tuple[_NoAnswerRow, ...] = (
+    # (httpx failures, error class, what happened, maybe_processed), first match wins.
+    # Never sent: no connection was made, or none was free in the pool.
+    ((httpx.ConnectTimeout, httpx.PoolTimeout), APITimeoutError, "no connection", False),
+    ((httpx.ConnectError,), APIConnectionError, "could not connect", False),
+    # Sent, at least in part: the API may have acted on it.
+    ((httpx.TimeoutException,), APITimeoutError, "no answer in time", True),
+    ((httpx.RequestError,), APIConnectionError, "connection lost", True),
+)
 
 
 def _path(*segments: str) -> str:
