@@ -10,10 +10,11 @@ client is built on first use after that. Nothing on the instance ever reaches st
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -24,7 +25,7 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
-from .errors import redact
+from .errors import ConfigError, JetEmailError, redact
 from .models import Failure, contains_unknown
 
 if TYPE_CHECKING:
@@ -58,25 +59,33 @@ class JetEmailProvider(ResourceProvider):
     CREATE_ONLY: ClassVar[frozenset[str]] = frozenset()
     EQUAL: ClassVar[Mapping[str, Callable[[Any, Any], bool]]] = {}
 
-    _settings: ClientSettings | None
+    _settings: ClientSettings | ConfigError
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in ("create", "read", "update", "delete"):
+            if name in vars(cls):
+                setattr(cls, name, _one_line_errors(vars(cls)[name]))
 
     # -------------------------------------------------------------- configuration
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Read settings from the stack config (namespaced keys), else the environment."""
-        from .client import ClientSettings
+        """Read settings from the stack config (namespaced keys), else the environment.
 
-        self._settings = ClientSettings.resolve(req.config.get, os.environ)
+        A bad setting is kept and raised by the first call that needs the API, so that check
+        and diff (a preview) still work and fail on the program, not on the settings."""
+        self._settings = _resolve(req.config.get)
 
     @property
     def client(self) -> JetEmailClient:
         """The process's shared client, built on first use (after `configure`)."""
-        from .client import ClientSettings, shared_client
+        from .client import shared_client
 
-        settings = getattr(self, "_settings", None)
+        settings = self.__dict__.get("_settings")
         if settings is None:  # configure() not called: an engine that sends no Configure
-            settings = ClientSettings.resolve(lambda _key: None, os.environ)
-            self._settings = settings
+            settings = self._settings = _resolve(lambda _key: None)
+        if isinstance(settings, ConfigError):
+            raise settings
         return shared_client(settings)
 
     # ---------------------------------------------------------------------- check
@@ -121,6 +130,34 @@ class JetEmailProvider(ResourceProvider):
         return DiffResult(
             changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=False
         )
+
+
+def _resolve(config_get: Callable[[str], Any]) -> ClientSettings | ConfigError:
+    from .client import ClientSettings
+
+    try:
+        return ClientSettings.resolve(config_get, os.environ)
+    except ConfigError as exc:
+        return exc
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _one_line_errors(method: _Method) -> _Method:
+    """Re-raise our own errors from the provider method itself, without their chain.
+
+    The SDK's provider server sends the engine `traceback.format_exc()`: this keeps what the
+    user reads to the message and two or three frames, instead of the client's internals."""
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except JetEmailError as exc:
+            raise exc.with_traceback(None) from None
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _plain_equal(old: Any, new: Any) -> bool:

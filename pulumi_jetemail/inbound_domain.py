@@ -226,11 +226,8 @@ class InboundDomainProvider(JetEmailProvider):
         inputs = self.canonical(props)
         answer, adopted = self._create_or_adopt(inputs)
         state = state_of(answer, {**inputs, "adopted": adopted})
-        if not adopted:
-            # The API returns only a subset at create: the declared mode fields are live.
-            state.update(_mode_fields(inputs, inputs["delivery_type"]))
-            if not inputs.get("enabled", True):
-                state = self._disable_after_create(answer.uuid, state)
+        if not adopted and not inputs.get("enabled", True):
+            state = self._disable_after_create(answer.uuid, state)
         return CreateResult(answer.uuid, state)
 
     def _create_or_adopt(self, inputs: dict[str, Any]) -> tuple[DomainAnswer, bool]:
