@@ -439,6 +439,18 @@ def test_the_client_refuses_a_nonsense_rate(rpm: int) -> None:
         JetEmailClient(KEY, requests_per_minute=rpm)
 
 
+def test_pacing_over_the_apis_limit_warns_of_the_lockout(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="pulumi_jetemail"):
+        JetEmailClient(KEY, requests_per_minute=240).close()
+        assert caplog.records == []
+        JetEmailClient(KEY, requests_per_minute=300).close()
+    (warning,) = caplog.records
+    assert "over the API's 240" in warning.getMessage()
+    assert "blocks the account for 5 minutes" in warning.getMessage()
+
+
 def test_the_client_cannot_be_pickled(connect: Any) -> None:
     client, _ = connect()
     with pytest.raises(TypeError, match="cannot be pickled"):
