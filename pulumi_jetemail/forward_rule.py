@@ -6,8 +6,9 @@ lifecycle order (check, diff, create, read, update, delete), the resource class 
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -18,6 +19,7 @@ from ._provider import JetEmailProvider, args_dict, is_unknown
 from .errors import ConflictError, JetEmailError, NotFoundError, ValidationError
 from .inbound_domain import _ambiguous
 from .models import (
+    DomainAnswer,
     Failure,
     ForwardRuleAnswer,
     ForwardRuleInputs,
@@ -50,6 +52,9 @@ class ForwardRuleArgs:
 RULE_FIELDS: tuple[str, ...] = tuple(ForwardRuleInputs.model_fields)
 OUTPUT_KEYS: tuple[str, ...] = ("uuid", "verified", "created_at")
 CREATE_ATTEMPTS = 3
+"""POSTs of one create, counting those sent again after an ambiguous failure."""
+MAX_RULES_PER_DOMAIN = 200
+"""The API's limit of forward rules on one inbound domain (jetemail-api.md)."""
 
 
 def state_of(domain_uuid: str, answer: ForwardRuleAnswer) -> dict[str, Any]:
@@ -65,8 +70,17 @@ def state_of(domain_uuid: str, answer: ForwardRuleAnswer) -> dict[str, Any]:
     }
 
 
-def _rule_name(inputs: Mapping[str, Any]) -> str:
-    return f"forward rule {inputs.get('localpart')!r} of inbound domain {inputs.get('domain_uuid')}"
+_HINT_CREATE = "declare the domain with delivery_type='forward', or use a forward domain's uuid"
+_HINT_EXISTING = (
+    "rules must be removed while their domain is in forward mode; set delivery_type back to "
+    "'forward' and deploy, then remove the rules, then switch the domain"
+)
+
+
+def _rule_name(props: Mapping[str, Any], id_: str = "") -> str:
+    """How messages name a rule: its local part (else its uuid) and its domain's uuid."""
+    rule = repr(props["localpart"]) if props.get("localpart") else id_
+    return f"forward rule {rule} of inbound domain {props.get('domain_uuid')}"
 
 
 # ------------------------------------------------------------------------- provider
@@ -90,41 +104,50 @@ class ForwardRuleProvider(JetEmailProvider):
         body: dict[str, Any] = {
             k: props[k] for k in ("localpart", "destination", "active") if k in props
         }
+        what = f"cannot create {_rule_name(props)}"
+        with self._failing(what, domain_uuid, _HINT_CREATE):
+            answer = self._create(domain_uuid, body)
+        return CreateResult(answer.uuid, state_of(domain_uuid, answer))
+
+    def _create(self, domain_uuid: str, body: dict[str, Any]) -> ForwardRuleAnswer:
         last: JetEmailError | None = None
-        for _attempt in range(CREATE_ATTEMPTS):
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
             try:
-                answer = self.client.create_forward_rule(domain_uuid, body)
-                return self._created(domain_uuid, ForwardRuleAnswer.model_validate(answer))
+                return ForwardRuleAnswer.model_validate(
+                    self.client.create_forward_rule(domain_uuid, body)
+                )
             except ConflictError:
                 if last is None:
                     raise JetEmailError(
-                        f"{_rule_name(props)} already exists: remove it from the account, or "
-                        "declare each local part once"
+                        "a rule for this local part already exists on the account: declare "
+                        "each local part of a domain once, or delete the existing rule in JetEmail"
                     ) from None
             except NotFoundError:
-                raise JetEmailError(
-                    f"cannot create {_rule_name(props)}: no such inbound domain on this account"
-                ) from None
-            except ValidationError as exc:
-                raise JetEmailError(
-                    f"JetEmail refused {_rule_name(props)}: {exc.message}"
-                ) from None
+                raise JetEmailError("no such inbound domain on this account") from None
             except JetEmailError as exc:
                 if not _ambiguous(exc):
                     raise
                 last = exc
-            found = self._find(domain_uuid, props["localpart"])
-            if found is not None and found.destination.lower() == props["destination"].lower():
-                return self._created(domain_uuid, found)  # the lost POST did create it
+                log.warning(
+                    "create of %s got no clear answer (attempt %d of %d: %s); checking the "
+                    "domain's rules before trying again",
+                    _rule_name({"domain_uuid": domain_uuid, **body}),
+                    attempt,
+                    CREATE_ATTEMPTS,
+                    exc,
+                )
+            found = self._find(domain_uuid, body["localpart"])
+            if found is not None and found.destination.lower() == body["destination"].lower():
+                return found  # the lost POST did create it
             if found is not None:
-                raise JetEmailError(f"{_rule_name(props)} already exists with another destination")
+                raise JetEmailError(
+                    f"a rule for this local part already exists on the account, forwarding to "
+                    f"{found.destination}: delete it in JetEmail, or declare that destination"
+                )
         raise JetEmailError(
-            f"creating {_rule_name(props)} failed {CREATE_ATTEMPTS} times without a clear "
-            f"answer (last: {last}); nothing was left on the account, run the deploy again"
+            f"{CREATE_ATTEMPTS} attempts got no clear answer (last: {last}); nothing was left "
+            "on the account, run the deploy again"
         )
-
-    def _created(self, domain_uuid: str, answer: ForwardRuleAnswer) -> CreateResult:
-        return CreateResult(answer.uuid, state_of(domain_uuid, answer))
 
     def _find(self, domain_uuid: str, localpart: str) -> ForwardRuleAnswer | None:
         for row in self.client.list_forward_rules(domain_uuid):
@@ -141,35 +164,78 @@ class ForwardRuleProvider(JetEmailProvider):
                 f"forward rule {id_} cannot be read without its domain_uuid: "
                 "look it up with ForwardRule.get(name, rule_uuid, domain_uuid=...)"
             )
-        try:
-            answer = ForwardRuleAnswer.model_validate(
-                self.client.get_forward_rule(domain_uuid, id_)
-            )
-        except NotFoundError:
-            return ReadResult("", {})
-        state = state_of(domain_uuid, answer)
-        return ReadResult(answer.uuid, state, {k: state[k] for k in RULE_FIELDS})
+        with self._failing(f"cannot read {_rule_name(props, id_)}", domain_uuid, _HINT_EXISTING):
+            try:
+                found = self.client.get_forward_rule(domain_uuid, id_)
+            except NotFoundError:
+                return ReadResult("", {})
+        state = state_of(domain_uuid, ForwardRuleAnswer.model_validate(found))
+        return ReadResult(state["uuid"], state, {k: state[k] for k in RULE_FIELDS})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """One PATCH of destination and/or active, then one GET (verification may reset)."""
         news = self.canonical(news)
         domain_uuid = news["domain_uuid"]
+        name = _rule_name(news, id_)
         body = {k: news[k] for k in ("destination", "active") if olds.get(k) != news.get(k)}
         if body:
-            self.client.update_forward_rule(domain_uuid, id_, body)
+            with self._failing(f"cannot update {name}", domain_uuid, _HINT_EXISTING):
+                self.client.update_forward_rule(domain_uuid, id_, body)
         try:
-            answer = self.client.get_forward_rule(domain_uuid, id_)
+            answer = ForwardRuleAnswer.model_validate(
+                self.client.get_forward_rule(domain_uuid, id_)
+            )
         except JetEmailError as exc:
-            log.warning("forward rule %s was updated but not read back (%s)", id_, exc)
-            return UpdateResult({**olds, **{k: news[k] for k in RULE_FIELDS if k in news}})
-        return UpdateResult(state_of(domain_uuid, ForwardRuleAnswer.model_validate(answer)))
+            # The PATCH succeeded, so the new inputs are what is live.
+            log.warning("%s was updated but not read back (%s)", name, exc)
+            state = {**olds, **{k: news[k] for k in RULE_FIELDS if k in news}}
+            if "destination" in body:
+                state["verified"] = False  # a new destination must be verified again
+            return UpdateResult(state)
+        return UpdateResult(state_of(domain_uuid, answer))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """One DELETE; a rule (or domain) already gone counts as deleted."""
+        domain_uuid = props["domain_uuid"]
+        name = _rule_name(props, id_)
+        with self._failing(f"cannot delete {name}", domain_uuid, _HINT_EXISTING):
+            try:
+                self.client.delete_forward_rule(domain_uuid, id_)
+            except NotFoundError:
+                log.info("%s was already gone", name)
+
+    # ---------------------------------------------------------------------- errors
+
+    @contextlib.contextmanager
+    def _failing(self, what: str, domain_uuid: str, hint: str) -> Iterator[None]:
+        """Turn a failure into one line: what failed (naming the rule), then why; `hint`
+        says what to do when the domain is not in forward mode."""
         try:
-            self.client.delete_forward_rule(props["domain_uuid"], id_)
-        except NotFoundError:
-            log.info("forward rule %s was already gone", id_)
+            yield
+        except ValidationError as exc:
+            raise JetEmailError(f"{what}: {self._refusal(domain_uuid, exc, hint)}") from None
+        except JetEmailError as exc:
+            raise JetEmailError(f"{what}: {exc}") from None
+
+    def _refusal(self, domain_uuid: str, exc: ValidationError, hint: str) -> str:
+        """What a 400 on a rule call means in the user's terms, since the API's wording is not
+        documented: a domain not in forward mode, the 200-rule limit, or the API's message."""
+        refused = f"JetEmail refused it ({exc.method} {exc.path}: {exc.status} {exc.message})"
+        with contextlib.suppress(JetEmailError):
+            mode = DomainAnswer.model_validate(self.client.get_domain(domain_uuid)).delivery_type
+            if mode != "forward":
+                return (
+                    f"the inbound domain has delivery_type '{mode}', and JetEmail keeps forward "
+                    f"rules only on a domain with delivery_type 'forward': {hint}"
+                )
+            count = len(self.client.list_forward_rules(domain_uuid))
+            if count >= MAX_RULES_PER_DOMAIN:
+                return (
+                    f"the domain already has {count} forward rules, the most JetEmail allows "
+                    f"(limit: {MAX_RULES_PER_DOMAIN} a domain); remove rules, or forward the "
+                    "rest with a catch-all '*' rule"
+                )
+        return refused
 
 
 _PROVIDER = ForwardRuleProvider()
