@@ -16,13 +16,7 @@ import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from ._provider import JetEmailProvider, args_dict, is_unknown
-from .errors import (
-    APIConnectionError,
-    ConflictError,
-    JetEmailError,
-    NotFoundError,
-    ServerError,
-)
+from .errors import APIError, ConflictError, JetEmailError, NotFoundError
 from .models import (
     INBOUND_DOMAIN_FIELDS,
     MODE_DEFAULTS,
@@ -190,10 +184,9 @@ def inputs_of(state: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _ambiguous(exc: JetEmailError) -> bool:
-    """A failure after which the POST may or may not have created the domain."""
-    if isinstance(exc, APIConnectionError):
-        return exc.maybe_processed
-    return isinstance(exc, ServerError)
+    """A failure after which the POST may or may not have created the domain: no answer,
+    a 5xx, or a 2xx that could not be read (the client sets `maybe_processed`)."""
+    return isinstance(exc, APIError) and exc.maybe_processed
 
 
 def _exists_message(domain: str) -> str:
