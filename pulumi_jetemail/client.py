@@ -60,9 +60,11 @@ __all__ = [
     "DEFAULT_LIMITS",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_REQUESTS_PER_MINUTE",
+    "DEFAULT_REQUEST_TIMEOUT",
     "DEFAULT_TIMEOUT",
     "INITIAL_RETRY_DELAY",
     "MAX_REQUESTS_PER_MINUTE",
+    "MAX_REQUEST_TIMEOUT",
     "MAX_RETRY_AFTER",
     "MAX_RETRY_DELAY",
     "ClientSettings",
@@ -82,13 +84,19 @@ API_REQUESTS_PER_MINUTE = 240
 """The API's documented limit per account; going over blocks the account for 5 minutes."""
 MAX_REQUESTS_PER_MINUTE = 10_000
 """Anything above is taken for a typo (useful only against the local emulator anyway)."""
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+DEFAULT_REQUEST_TIMEOUT = 30.0
+"""Seconds a request may take to send and to answer (`jetemail:requestTimeout`)."""
+MAX_REQUEST_TIMEOUT = 600.0
+"""Anything above is taken for a typo (a value in milliseconds, say)."""
+CONNECT_TIMEOUT = 5.0
+DEFAULT_TIMEOUT = httpx.Timeout(DEFAULT_REQUEST_TIMEOUT, connect=CONNECT_TIMEOUT)
 DEFAULT_LIMITS = httpx.Limits(max_connections=16, max_keepalive_connections=8)
 """The engine drives a provider with 4 threads, two providers share a client: 8 suffices."""
 
 CONFIG_API_KEY, ENV_API_KEY = "jetemail:apiKey", "JETEMAIL_API_KEY"
 CONFIG_API_URL, ENV_API_URL = "jetemail:apiUrl", "JETEMAIL_API_URL"
 CONFIG_RPM, ENV_RPM = "jetemail:requestsPerMinute", "JETEMAIL_REQUESTS_PER_MINUTE"
+CONFIG_TIMEOUT, ENV_TIMEOUT = "jetemail:requestTimeout", "JETEMAIL_REQUEST_TIMEOUT"
 
 MISSING_KEY_MESSAGE = (
     "No JetEmail API key is set. Set it in the stack config with "
@@ -114,16 +122,26 @@ class ClientSettings:
     api_key: str | None
     api_url: str = DEFAULT_API_URL
     requests_per_minute: int = DEFAULT_REQUESTS_PER_MINUTE
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "api_url", _check_api_url(self.api_url, "api_url"))
         _check_requests_per_minute(self.requests_per_minute, "requests_per_minute")
+        _check_request_timeout(self.request_timeout, "request_timeout")
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """The client's timeouts: `request_timeout`, and at most 5 s to connect."""
+        return httpx.Timeout(
+            self.request_timeout, connect=min(CONNECT_TIMEOUT, self.request_timeout)
+        )
 
     def __repr__(self) -> str:
         key = "None" if self.api_key is None else "'[redacted]'"
         return (
             f"ClientSettings(api_key={key}, api_url={self.api_url!r}, "
-            f"requests_per_minute={self.requests_per_minute})"
+            f"requests_per_minute={self.requests_per_minute}, "
+            f"request_timeout={self.request_timeout:g})"
         )
 
     @classmethod
@@ -133,14 +151,16 @@ class ClientSettings:
         """Settings from the stack config, else the environment, else the defaults.
 
         `config_get` looks a namespaced stack-config key up (`jetemail:apiKey`,
-        `jetemail:apiUrl`, `jetemail:requestsPerMinute`); `environ` is `os.environ` or alike
-        (`JETEMAIL_API_KEY`, `JETEMAIL_API_URL`, `JETEMAIL_REQUESTS_PER_MINUTE`). An empty value
+        `jetemail:apiUrl`, `jetemail:requestsPerMinute`, `jetemail:requestTimeout`); `environ`
+        is `os.environ` or alike (`JETEMAIL_API_KEY`, `JETEMAIL_API_URL`,
+        `JETEMAIL_REQUESTS_PER_MINUTE`, `JETEMAIL_REQUEST_TIMEOUT`). An empty value
         counts as unset. Raises `ConfigError` for a refused URL or a bad number; a missing key
         is only an error at the first API call.
         """
         key = _lookup(config_get, environ, CONFIG_API_KEY, ENV_API_KEY)
         url = _lookup(config_get, environ, CONFIG_API_URL, ENV_API_URL)
         rpm = _lookup(config_get, environ, CONFIG_RPM, ENV_RPM)
+        timeout = _lookup(config_get, environ, CONFIG_TIMEOUT, ENV_TIMEOUT)
         return cls(
             api_key=None if key is None else _api_key_from(*key),
             api_url=DEFAULT_API_URL if url is None else _check_api_url(url[1], url[0]),
@@ -148,6 +168,11 @@ class ClientSettings:
                 DEFAULT_REQUESTS_PER_MINUTE
                 if rpm is None
                 else _check_requests_per_minute(_int_from(*rpm), rpm[0])
+            ),
+            request_timeout=(
+                DEFAULT_REQUEST_TIMEOUT
+                if timeout is None
+                else _check_request_timeout(_seconds_from(*timeout), timeout[0])
             ),
         )
 
@@ -186,6 +211,28 @@ def _int_from(source: str, value: object) -> int:
             f"{source} must be a whole number of requests per minute, not {str(value)[:40]!r}"
         )
     return int(number)
+
+
+def _seconds_from(source: str, value: object) -> float:
+    try:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ValueError
+        return float(value)
+    except ValueError:
+        raise ConfigError(
+            f"{source} must be a number of seconds, not {str(value)[:40]!r}"
+        ) from None
+
+
+def _check_request_timeout(value: float, source: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{source} must be a number of seconds")
+    if not (math.isfinite(value) and 0 < value <= MAX_REQUEST_TIMEOUT):
+        raise ConfigError(
+            f"{source} must be more than 0 and at most {MAX_REQUEST_TIMEOUT:g} seconds, not "
+            f"{value:g} (the default is {DEFAULT_REQUEST_TIMEOUT:g})"
+        )
+    return float(value)
 
 
 def _check_requests_per_minute(value: int, source: str) -> int:
@@ -351,7 +398,7 @@ class JetEmailClient:
             settings.api_key,
             settings.api_url,
             requests_per_minute=settings.requests_per_minute,
-            **kwargs,
+            **{"timeout": settings.timeout, **kwargs},
         )
 
     def __repr__(self) -> str:
