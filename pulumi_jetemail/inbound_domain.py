@@ -198,6 +198,16 @@ def _exists_message(domain: str) -> str:
     )
 
 
+def _unchecked_message(domain: str, exc: APIError) -> str:
+    return (
+        f"creating inbound domain {domain} got no clear answer, and the account could not be "
+        f"checked afterwards ({exc}). The domain may have been created: run the deploy again; "
+        "if it then fails saying the domain already exists, that is this deploy's domain: "
+        "delete it in JetEmail to have it created again with a webhook_secret, or set "
+        "adopt_existing=True (its webhook_secret stays unknown)."
+    )
+
+
 # ------------------------------------------------------------------------- provider
 
 
@@ -248,9 +258,13 @@ class InboundDomainProvider(JetEmailProvider):
                     CREATE_ATTEMPTS,
                     exc,
                 )
+            try:
                 if inputs.get("adopt_existing") and self._find(domain) is not None:
                     return self._adopt(inputs), True
-            self._remove_lost_create(inputs)
+                self._remove_lost_create(inputs)
+            except APIError as exc:
+                # The lost POST may have created the domain, and we cannot tell: say so.
+                raise JetEmailError(_unchecked_message(domain, exc)) from None
         raise JetEmailError(
             f"creating inbound domain {domain} failed {CREATE_ATTEMPTS} times without a clear "
             f"answer (last: {last}). Nothing was left on the account; run the deploy again."
