@@ -50,12 +50,15 @@ class JetEmailProvider(ResourceProvider):
     Subclasses declare their inputs and how they diff; they do not code diff themselves:
     - `INPUT_KEYS`: the input properties, in canonical form in both inputs and outputs;
     - `REPLACE_ON`: the inputs whose change replaces the resource;
+    - `REPLACE_ON_UNKNOWN`: whether a value not known yet in `REPLACE_ON` previews as a
+      replacement (else as an update; `pulumi up` diffs again with the value known);
     - `CREATE_ONLY`: inputs that only steer create and never cause a diff;
     - `EQUAL`: per-key comparisons by meaning (default: ==).
     """
 
     INPUT_KEYS: ClassVar[tuple[str, ...]] = ()
     REPLACE_ON: ClassVar[frozenset[str]] = frozenset()
+    REPLACE_ON_UNKNOWN: ClassVar[bool] = True
     CREATE_ONLY: ClassVar[frozenset[str]] = frozenset()
     EQUAL: ClassVar[Mapping[str, Callable[[Any, Any], bool]]] = {}
 
@@ -126,7 +129,11 @@ class JetEmailProvider(ResourceProvider):
             for key in self.INPUT_KEYS
             if key not in self.CREATE_ONLY and not self.same(key, olds.get(key), news.get(key))
         ]
-        replaces = [key for key in changed if key in self.REPLACE_ON]
+        replaces = [
+            key
+            for key in changed
+            if key in self.REPLACE_ON and (self.REPLACE_ON_UNKNOWN or known(news.get(key)))
+        ]
         return DiffResult(
             changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=False
         )

@@ -91,6 +91,11 @@ class ForwardRuleProvider(JetEmailProvider):
 
     INPUT_KEYS: ClassVar[tuple[str, ...]] = RULE_FIELDS
     REPLACE_ON: ClassVar[frozenset[str]] = frozenset({"domain_uuid", "localpart"})
+    # A preview of any in-place update of the domain makes its uuid unknown (the engine
+    # cannot preview a dynamic resource's outputs): showing every rule as replaced would
+    # drown the one real change in a PR review. `pulumi up` diffs again, with the uuid known,
+    # and replaces the rule only if the uuid really changed.
+    REPLACE_ON_UNKNOWN: ClassVar[bool] = False
 
     def validate(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]]:
         return canonical_forward_rule(news, is_unknown)

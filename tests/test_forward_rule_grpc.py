@@ -358,15 +358,19 @@ def test_new_domain_uuid_replaces_the_rule(
     assert [r["uuid"] for r in emulator.rules(other.id)] == [new_id]
 
 
-def test_preview_shows_a_replacement_when_the_domain_uuid_is_not_known_yet(
+def test_preview_shows_an_update_when_the_domain_uuid_is_not_known_yet(
     provider: ProviderServer, domain: Deployed
 ) -> None:
     rule = deploy_rule(provider, domain)
     news = rule.registered(**rule_inputs(domain))
-    news["domain_uuid"] = Unknown()  # the domain itself is being replaced
+    news["domain_uuid"] = Unknown()  # the domain is updated (or replaced) in the same deploy
     checked = provider.check(rule.urn, rule.inputs, news)
     diff = provider.diff(rule.id, rule.urn, rule.outs, checked.inputs)
-    assert (diff.changes, diff.replaces) == ("some", ["domain_uuid"])
+    assert (diff.changes, diff.replaces) == ("some", [])
+
+    # At `pulumi up` the uuid is known: the same one is no change at all.
+    known = provider.check(rule.urn, rule.inputs, rule.registered(**rule_inputs(domain)))
+    assert provider.diff(rule.id, rule.urn, rule.outs, known.inputs).changes == "none"
 
 
 # ------------------------------------------------------------------- gone and delete
