@@ -1,8 +1,8 @@
 """The quickstart stack: one inbound domain that posts each message to a webhook.
 
-    pulumi config set --secret jetemail:apiKey api_...
-    pulumi config set --secret hookAuth "Bearer <token your receiver expects>"
-    pulumi up
+pulumi config set --secret jetemail:apiKey api_...
+pulumi config set --secret hookAuth "Bearer <token your receiver expects>"
+pulumi up
 """
 
 import pulumi
