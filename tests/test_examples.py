@@ -1,6 +1,6 @@
 """Every example project, and the quickstart stack at the repository root, run as a user runs
-them: preview, up, a preview that shows no changes, destroy, against the emulator, through
-the real provider process (`pulumi_jetemail.testing.OfflineStack`)."""
+them: preview, up, a preview that shows no changes (and a refresh that finds no drift),
+destroy; against the emulator, through the real provider process (`OfflineStack`)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,8 @@ def deploy(
         again = stack.preview()
         assert not again.changed, again.render()
         assert "(no changes)" in again.render()
+        refreshed = stack.refresh()
+        assert not refreshed.changed, refreshed.render()  # what was deployed reads back as is
         destroyed = stack.destroy()
         assert {step.op for step in destroyed.steps} == {"delete"}
         assert emulator.domains() == []
