@@ -11,15 +11,17 @@ domain = InboundDomain(
     domain=config.get("domain") or "forward.example.com",
     delivery_type="forward",
 )
+# `domain.id` is the domain's uuid too, and it stays known while a preview updates the domain
+# in place (its other outputs do not), so the rules preview as unchanged.
 sales = ForwardRule(
     "sales",
-    domain_uuid=domain.uuid,
+    domain_uuid=domain.id,
     localpart="sales",
     destination="sales-team@example.net",
 )
 catch_all = ForwardRule(
     "catch-all",
-    domain_uuid=domain.uuid,
+    domain_uuid=domain.id,
     localpart="*",
     destination="inbox@example.net",
 )
