@@ -428,3 +428,33 @@ def test_render_reads_like_pulumi_preview_diff(make_stack: Callable[..., Offline
     assert "      webhook_secret: [secret] => [unknown]" not in update  # the key is marked ~
     assert "    ~ webhook_secret: [secret] => [unknown]" in update
     assert update[-3:] == ["Resources:", "    ~ 1 to update", "    1 unchanged"]
+
+
+@pytest.mark.parametrize(
+    ("wiring", "rule_op"),
+    [("id", "same"), ("uuid", "update")],
+    ids=["rules wired with domain.id stay unchanged", "rules wired with domain.uuid update"],
+)
+def test_disabling_a_forward_domain_never_previews_its_rules_as_replaced(
+    emulator: Emulator, make_stack: Callable[..., OfflineStack], wiring: str, rule_op: str
+) -> None:
+    knobs = {"enabled": True}
+
+    def program() -> None:
+        domain = InboundDomain(
+            "fwd", domain="rules.example.com", delivery_type="forward", enabled=knobs["enabled"]
+        )
+        ForwardRule(
+            "sales", domain_uuid=getattr(domain, wiring), localpart="sales", destination="s@x.net"
+        )
+
+    stack = make_stack(program)
+    stack.up()
+    (rule,) = emulator.rules(only_domain(emulator)["uuid"])
+    knobs["enabled"] = False
+
+    preview = stack.preview()
+    assert preview.step("fwd").op == "update"
+    assert preview.step("sales").op == rule_op
+    stack.up()
+    assert [r["uuid"] for r in emulator.rules(only_domain(emulator)["uuid"])] == [rule["uuid"]]
