@@ -661,7 +661,9 @@ def _error_message(response: httpx.Response) -> str:
 
 
 def _truncate(text: str) -> str:
-    text = text.strip()
+    """The API's message on one line (line breaks and runs of spaces become one space), cut
+    to `_MAX_MESSAGE_CHARS`: an error is one line in the user's terminal and CI log."""
+    text = " ".join(text.split())
     if len(text) <= _MAX_MESSAGE_CHARS:
         return text
     return text[: _MAX_MESSAGE_CHARS - 1] + "…"
