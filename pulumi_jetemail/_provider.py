@@ -13,9 +13,10 @@ import dataclasses
 import functools
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -171,8 +172,24 @@ def _plain_equal(old: Any, new: Any) -> bool:
     return bool(old == new)
 
 
-def args_dict(args: object | None) -> dict[str, Any]:
-    """The fields of an `…Args` dataclass, values as given (Outputs are not copied)."""
-    if args is None:
-        return {}
-    return {f.name: getattr(args, f.name) for f in dataclasses.fields(args)}  # type: ignore[arg-type]
+def resource_props(
+    args: object | None,
+    keywords: Mapping[str, Any],
+    keys: Iterable[str],
+    secret_inputs: Iterable[str] = (),
+) -> dict[str, Any]:
+    """The props a resource class hands `Resource.__init__`.
+
+    Every input and output key is declared (as None when not given), since the SDK makes an
+    attribute only for keys present; the fields of an `…Args` dataclass are taken as given
+    (Outputs are not copied), and a keyword given wins over the same field; `secret_inputs`
+    are wrapped as secrets whatever the program passed."""
+    props: dict[str, Any] = dict.fromkeys(keys)
+    if args is not None:
+        fields = dataclasses.fields(args)  # type: ignore[arg-type]
+        props.update({f.name: getattr(args, f.name) for f in fields})
+    props.update({k: v for k, v in keywords.items() if v is not None})
+    for key in secret_inputs:
+        if props.get(key) is not None:
+            props[key] = pulumi.Output.secret(props[key])
+    return props

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
-from ._provider import JetEmailProvider, args_dict, is_unknown
+from ._provider import JetEmailProvider, is_unknown, resource_props
 from .errors import ConflictError, JetEmailError, NotFoundError, ValidationError
 from .inbound_domain import _ambiguous
 from .models import (
@@ -284,10 +284,7 @@ class ForwardRule(pulumi.dynamic.Resource, module="jetemail", name="ForwardRule"
             "destination": destination,
             "active": active,
         }
-        # Every input and output is declared: the SDK makes attributes only for keys given.
-        props: dict[str, Any] = dict.fromkeys((*RULE_FIELDS, *OUTPUT_KEYS))
-        props.update({k: v for k, v in args_dict(args).items() if v is not None})
-        props.update({k: v for k, v in keywords.items() if v is not None})
+        props = resource_props(args, keywords, (*RULE_FIELDS, *OUTPUT_KEYS))
         super().__init__(_PROVIDER, resource_name, props, opts)
 
     @staticmethod

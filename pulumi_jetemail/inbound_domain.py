@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
-from ._provider import JetEmailProvider, args_dict, is_unknown
+from ._provider import JetEmailProvider, is_unknown, resource_props
 from .errors import APIError, ConflictError, JetEmailError, NotFoundError
 from .models import (
     INBOUND_DOMAIN_FIELDS,
@@ -450,13 +450,7 @@ class InboundDomain(pulumi.dynamic.Resource, module="jetemail", name="InboundDom
             "enabled": enabled,
             "adopt_existing": adopt_existing,
         }
-        # Every input and output is declared: the SDK makes attributes only for keys given.
-        props: dict[str, Any] = dict.fromkeys((*INBOUND_DOMAIN_FIELDS, *OUTPUT_KEYS))
-        props.update({k: v for k, v in args_dict(args).items() if v is not None})
-        props.update({k: v for k, v in keywords.items() if v is not None})
-        for key in WRITE_ONLY:
-            if props.get(key) is not None:
-                props[key] = pulumi.Output.secret(props[key])
+        props = resource_props(args, keywords, (*INBOUND_DOMAIN_FIELDS, *OUTPUT_KEYS), WRITE_ONLY)
         opts = pulumi.ResourceOptions.merge(
             pulumi.ResourceOptions(additional_secret_outputs=SECRET_OUTPUTS), opts
         )
