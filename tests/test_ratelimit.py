@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from bisect import bisect_left
 from collections.abc import Callable
 
+import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pulumi_jetemail._ratelimit import RateLimiter, default_burst
+from pulumi_jetemail.client import (
+    API_REQUESTS_PER_MINUTE,
+    DEFAULT_REQUESTS_PER_MINUTE,
+    JetEmailClient,
+)
 
 
 class FakeTime:
@@ -222,3 +229,88 @@ def test_default_burst_is_small(max_requests: int, expected: int) -> None:
 def test_nonsense_limits_are_refused(make: Callable[[], RateLimiter]) -> None:
     with pytest.raises(ValueError, match="must"):
         make()
+
+
+class VirtualTime:
+    """Discrete-event time for a fixed set of threads: time stands still while any of them
+    runs, and jumps to the earliest wake-up once all of them sleep (or have finished)."""
+
+    def __init__(self, threads: int) -> None:
+        self._now = 0.0
+        self._cond = threading.Condition()
+        self._running = threads
+        self._wakeups: list[float] = []
+
+    def clock(self) -> float:
+        with self._cond:
+            return self._now
+
+    def sleep(self, seconds: float) -> None:
+        with self._cond:
+            until = self._now + max(seconds, 0.0)
+            heapq.heappush(self._wakeups, until)
+            self._running -= 1
+            self._advance()
+            assert self._cond.wait_for(lambda: self._now >= until, timeout=10)
+            self._running += 1
+
+    def finished(self) -> None:
+        with self._cond:
+            self._running -= 1
+            self._advance()
+
+    def _advance(self) -> None:
+        if self._running == 0 and self._wakeups:
+            self._now = max(self._now, heapq.heappop(self._wakeups))
+            self._cond.notify_all()
+
+
+class AccountLimit:
+    """The API's rule on a virtual clock: 240 requests in any 60 s, else 429 and a lockout."""
+
+    def __init__(self, time_: VirtualTime) -> None:
+        self.time = time_
+        self.sent: list[float] = []
+        self.refused = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        with self._lock:
+            now = self.time.clock()
+            recent = [t for t in self.sent[-API_REQUESTS_PER_MINUTE:] if t > now - 60.0]
+            if len(recent) >= API_REQUESTS_PER_MINUTE:
+                self.refused += 1
+                return httpx.Response(429, headers={"Retry-After": "300"}, json={"error": "slow"})
+            self.sent.append(now)
+        return httpx.Response(200, json={"success": True, "result": []})
+
+
+def test_four_threads_at_the_default_pace_never_reach_the_apis_limit() -> None:
+    # A stack of 500 domains, driven by the engine's 4 threads through one client.
+    time_ = VirtualTime(threads=4)
+    api = AccountLimit(time_)
+    client = JetEmailClient(
+        "api_test",
+        transport=httpx.MockTransport(api),
+        clock=time_.clock,
+        sleep=time_.sleep,
+    )
+
+    def worker() -> None:
+        try:
+            for _ in range(125):
+                client.list_domains()
+        finally:
+            time_.finished()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert api.refused == 0
+    assert len(api.sent) == 500
+    assert most_in_any_window(api.sent, 60.0) <= DEFAULT_REQUESTS_PER_MINUTE < 240
+    # ...at close to the full pace: 500 requests at 200 a minute take 2.5 minutes.
+    assert api.sent[-1] - api.sent[0] == pytest.approx(499 * 0.3 - 9 * 0.3, abs=0.5)
