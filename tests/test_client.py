@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import ManualClock
 
 from pulumi_jetemail._ratelimit import RateLimiter
 from pulumi_jetemail.client import (
@@ -816,36 +817,6 @@ def test_shared_client_is_thread_safe() -> None:
         thread.join(timeout=10)
     assert len(got) == 16
     assert all(client is got[0] for client in got)
-
-
-class ManualClock:
-    """A clock for many threads: `sleep` blocks until the test advances time far enough."""
-
-    def __init__(self) -> None:
-        self._now = 0.0
-        self._cond = threading.Condition()
-        self.sleeping = 0
-
-    def clock(self) -> float:
-        with self._cond:
-            return self._now
-
-    def sleep(self, seconds: float) -> None:
-        with self._cond:
-            until = self._now + seconds
-            self.sleeping += 1
-            self._cond.notify_all()
-            assert self._cond.wait_for(lambda: self._now >= until, timeout=10)
-            self.sleeping -= 1
-
-    def advance(self, seconds: float) -> None:
-        with self._cond:
-            self._now += seconds
-            self._cond.notify_all()
-
-    def wait_for_sleepers(self, count: int) -> None:
-        with self._cond:
-            assert self._cond.wait_for(lambda: self.sleeping == count, timeout=10)
 
 
 def test_a_429_in_one_thread_holds_every_other_thread() -> None:

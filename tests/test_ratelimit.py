@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from helpers import ManualClock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,36 +35,6 @@ class FakeTime:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.now += seconds
-
-
-class ManualClock:
-    """A clock for many threads: `sleep` blocks until the test advances time far enough."""
-
-    def __init__(self) -> None:
-        self._now = 0.0
-        self._cond = threading.Condition()
-        self.sleeping = 0
-
-    def clock(self) -> float:
-        with self._cond:
-            return self._now
-
-    def sleep(self, seconds: float) -> None:
-        with self._cond:
-            until = self._now + seconds
-            self.sleeping += 1
-            self._cond.notify_all()
-            assert self._cond.wait_for(lambda: self._now >= until, timeout=10)
-            self.sleeping -= 1
-
-    def advance(self, seconds: float) -> None:
-        with self._cond:
-            self._now += seconds
-            self._cond.notify_all()
-
-    def wait_for_sleepers(self, count: int) -> None:
-        with self._cond:
-            assert self._cond.wait_for(lambda: self.sleeping == count, timeout=10)
 
 
 def most_in_any_window(slots: list[float], per: float) -> int:
