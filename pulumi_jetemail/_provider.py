@@ -63,6 +63,7 @@ class JetEmailProvider(ResourceProvider):
     CREATE_ONLY: ClassVar[frozenset[str]] = frozenset()
     EQUAL: ClassVar[Mapping[str, Callable[[Any, Any], bool]]] = {}
 
+    _config_get: Callable[[str], Any]
     _settings: ClientSettings | ConfigError
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -74,11 +75,15 @@ class JetEmailProvider(ResourceProvider):
     # -------------------------------------------------------------- configuration
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Read settings from the stack config (namespaced keys), else the environment.
+        """Keep the stack config: settings are read from it (namespaced keys), else from the
+        environment, by the first call that needs the API.
 
-        A bad setting is kept and raised by the first call that needs the API, so that check
-        and diff (a preview) still work and fail on the program, not on the settings."""
-        self._settings = _resolve(req.config.get)
+        Reading them there keeps the HTTP client (httpx) out of a process that only checks
+        and diffs (a preview), whose cold start is the shorter for it. A bad setting is raised
+        by that first call, so that check and diff still work and fail on the program, not on
+        the settings."""
+        self._config_get = req.config.get
+        self.__dict__.pop("_settings", None)
 
     @property
     def client(self) -> JetEmailClient:
@@ -86,8 +91,8 @@ class JetEmailProvider(ResourceProvider):
         from .client import shared_client
 
         settings = self.__dict__.get("_settings")
-        if settings is None:  # configure() not called: an engine that sends no Configure
-            settings = self._settings = _resolve(lambda _key: None)
+        if settings is None:  # the first call (no `_config_get` if the engine sent no Configure)
+            settings = self._settings = _resolve(self.__dict__.get("_config_get", _no_config))
         if isinstance(settings, ConfigError):
             raise settings
         return shared_client(settings)
@@ -138,6 +143,10 @@ class JetEmailProvider(ResourceProvider):
         return DiffResult(
             changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=False
         )
+
+
+def _no_config(_key: str) -> None:
+    return None
 
 
 def _resolve(config_get: Callable[[str], Any]) -> ClientSettings | ConfigError:
