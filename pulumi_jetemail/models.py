@@ -397,10 +397,16 @@ class Failure:
     reason: str
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+"""Types that hold nothing inside: `contains_unknown` skips the container checks for them."""
+
+
 def contains_unknown(value: Any, is_unknown: Callable[[Any], bool]) -> bool:
     """True when `value` is, or holds anywhere inside it, a value not known yet."""
     if is_unknown(value):
         return True
+    if type(value) in _SCALARS:  # the common case: no need for the (slower) ABC checks
+        return False
     if isinstance(value, Mapping):
         return any(contains_unknown(v, is_unknown) for v in value.values())
     if isinstance(value, list | tuple):
