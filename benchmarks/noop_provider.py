@@ -1,0 +1,33 @@
+"""The benchmarks' baseline: a dynamic provider that does nothing, as cheaply as possible.
+
+It lives in an importable module so that dill pickles it by reference, as it does ours: the
+serialized-provider row compares against it, and every timed row runs it through the same
+`python -m pulumi.dynamic` server as `InboundDomainProvider`. The same source, run as a
+program's `__main__`, is what the Pulumi docs' inline style costs (pickled by value).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, ResourceProvider
+
+
+class NoopProvider(ResourceProvider):
+    """Echoes inputs in check, reports no change in diff, stores nothing anywhere."""
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return CheckResult(news, [])
+
+    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
+        return DiffResult(changes=False)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(str(uuid.uuid4()), props)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        return ReadResult(id_, props)
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        return None
