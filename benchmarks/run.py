@@ -49,10 +49,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pulumi
 from httpx_provider import HttpxProvider
 from noop_provider import NoopProvider
-from pulumi.runtime import mocks, rpc
 from pulumi.runtime.proto import provider_pb2 as pb
 
 from pulumi_jetemail import InboundDomain
@@ -62,6 +60,7 @@ from pulumi_jetemail.testing import (
     PROVIDER_KEY,
     ProviderServer,
     encode_properties,
+    registered_inputs,
     serialize_provider,
     urn,
 )
@@ -125,40 +124,7 @@ class Row:
 # --------------------------------------------------------------------------- the engine's view
 
 
-class _Capture(mocks.Mocks):
-    def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        return "id", args.inputs
-
-    def call(self, args: mocks.MockCallArgs) -> tuple[dict[str, Any], None]:
-        return {}, None
-
-
-class _Monitor(mocks.MockMonitor):
-    """Sees every RegisterResource request: the inputs the engine would receive."""
-
-    def __init__(self) -> None:
-        super().__init__(_Capture())
-        self.objects: list[dict[str, Any]] = []
-
-    def RegisterResource(self, request: Any) -> Any:  # the gRPC method name
-        if request.type != "pulumi:pulumi:Stack":
-            inputs, _ = rpc.deserialize_properties_unwrap_secrets(request.object)
-            self.objects.append(dict(inputs))
-        return super().RegisterResource(request)
-
-
-def registered(build: Callable[[], pulumi.Resource]) -> dict[str, Any]:
-    """The inputs (with `__provider`) a program registering `build()` sends the engine."""
-    monitor = _Monitor()
-    pulumi.runtime.set_mocks(_Capture(), monitor=monitor, preview=False)
-
-    @pulumi.runtime.test  # type: ignore[misc]
-    def run() -> pulumi.Output[str]:
-        return build().urn
-
-    run()
-    (inputs,) = monitor.objects
-    return {k: v for k, v in inputs.items() if v is not None}
+registered = registered_inputs
 
 
 def webhook(domain: str, **overrides: Any) -> dict[str, Any]:

@@ -40,6 +40,7 @@ from pulumi_jetemail.testing._grpc import (
     serialize_provider,
     urn,
 )
+from pulumi_jetemail.testing._inputs import registered_inputs
 
 __all__ = [
     "ABSENT",
@@ -66,6 +67,7 @@ __all__ = [
     "Step",
     "decode_properties",
     "encode_properties",
+    "registered_inputs",
     "serialize_provider",
     "urn",
 ]
