@@ -1,0 +1,51 @@
+"""The package's public names: exactly these, each importable, and none that drags in the
+emulator or the test harness."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pulumi_jetemail
+
+PUBLIC = {
+    "InboundDomain",
+    "InboundDomainArgs",
+    "ForwardRule",
+    "ForwardRuleArgs",
+    "JetEmailError",
+    "ConfigError",
+    "APIError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIStatusError",
+    "ValidationError",
+    "AuthError",
+    "NotFoundError",
+    "ConflictError",
+    "RateLimitError",
+    "ServerError",
+}
+
+
+def test_all_holds_exactly_the_public_names() -> None:
+    assert set(pulumi_jetemail.__all__) == PUBLIC
+    for name in PUBLIC:
+        assert getattr(pulumi_jetemail, name) is not None
+
+
+def test_every_error_is_a_jetemail_error() -> None:
+    for name in PUBLIC:
+        value = getattr(pulumi_jetemail, name)
+        if name.endswith("Error"):
+            assert issubclass(value, pulumi_jetemail.JetEmailError), name
+
+
+def test_importing_the_package_loads_neither_emulator_nor_harness_nor_httpx() -> None:
+    code = (
+        "import sys, pulumi_jetemail; "
+        "print(sorted(m for m in sys.modules if m.startswith(("
+        "'pulumi_jetemail.emulator', 'pulumi_jetemail.testing', 'starlette', 'uvicorn', 'httpx'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
