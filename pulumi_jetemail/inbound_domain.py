@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -130,15 +130,19 @@ def update_body(olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, A
         body.update(_mode_fields(news, mode))
         return body
     for key in MODE_FIELDS[mode]:
-        old, new = olds.get(key), news.get(key)
-        equal = smtp_servers_equal if key == "smtp_servers" else _equal
-        if not equal(old, new):
+        new = news.get(key)
+        if not _same(key, olds.get(key), new):
             body[key] = new if new is not None else CLEARED[key]
     return body
 
 
-def _equal(old: Any, new: Any) -> bool:
-    return bool(old == new)
+EQUAL_BY_MEANING: dict[str, Callable[[Any, Any], bool]] = {"smtp_servers": smtp_servers_equal}
+"""Inputs compared by meaning rather than by ==, in diff and wherever the provider compares."""
+
+
+def _same(key: str, old: Any, new: Any) -> bool:
+    equal = EQUAL_BY_MEANING.get(key)
+    return equal(old, new) if equal is not None else bool(old == new)
 
 
 def state_of(answer: DomainAnswer, prior: Mapping[str, Any]) -> dict[str, Any]:
@@ -217,7 +221,7 @@ class InboundDomainProvider(JetEmailProvider):
     INPUT_KEYS: ClassVar[tuple[str, ...]] = INBOUND_DOMAIN_FIELDS
     REPLACE_ON: ClassVar[frozenset[str]] = frozenset({"domain"})
     CREATE_ONLY: ClassVar[frozenset[str]] = frozenset({"adopt_existing"})
-    EQUAL: ClassVar[Mapping[str, Any]] = {"smtp_servers": smtp_servers_equal}
+    EQUAL: ClassVar[Mapping[str, Callable[[Any, Any], bool]]] = EQUAL_BY_MEANING
 
     def validate(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]]:
         return canonical_inbound_domain(news, is_unknown)
@@ -288,10 +292,9 @@ class InboundDomainProvider(JetEmailProvider):
             return
         live = DomainAnswer.model_validate(self.client.get_domain(row.uuid))
         mode = inputs["delivery_type"]
+        fields = live.model_dump()
         ours = live.delivery_type == mode and all(
-            (smtp_servers_equal if key == "smtp_servers" else _equal)(
-                live.model_dump().get(key), value
-            )
+            _same(key, fields.get(key), value)
             for key, value in _mode_fields(inputs, mode).items()
             if key not in WRITE_ONLY
         )
