@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from helpers import API_KEY
 
@@ -16,6 +17,22 @@ from pulumi_jetemail.testing import ProviderServer
 def emulator() -> Iterator[Emulator]:
     with Emulator(API_KEY) as emu:
         yield emu
+
+
+@pytest.fixture
+def emu(emulator: Emulator) -> Emulator:
+    """The module's emulator with a fresh account: no domains, log, faults or lockout."""
+    emulator.reset()
+    return emulator
+
+
+@pytest.fixture(scope="module")
+def client(emulator: Emulator) -> Iterator[httpx.Client]:
+    """Plain HTTP to the module's emulator with the account key (one per module: building a
+    client costs ~30 ms)."""
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    with httpx.Client(base_url=emulator.url, headers=headers, timeout=5) as http:
+        yield http
 
 
 @pytest.fixture(scope="module")

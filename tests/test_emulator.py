@@ -14,11 +14,12 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import API_KEY
 
 from pulumi_jetemail.emulator import Emulator
 from pulumi_jetemail.emulator.__main__ import main as cli_main
 
-KEY = "api_test"
+KEY = API_KEY
 SMTP = {
     "domain": "smtp.example.com",
     "delivery_type": "smtp",
@@ -37,35 +38,16 @@ FLAGS = tuple(f"forward_{name}_verified" for name in ("mx", "dkim", "spf", "dmar
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[Emulator]:
-    with Emulator(KEY) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def emu(server: Emulator) -> Emulator:
-    server.reset()
-    return server
-
-
-@pytest.fixture(scope="module")
-def anon(server: Emulator) -> Iterator[httpx.Client]:
+def anon(emulator: Emulator) -> Iterator[httpx.Client]:
     """A client without credentials (one per module: building a client costs ~30 ms)."""
-    with httpx.Client(base_url=server.url, timeout=5) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def _authorized(server: Emulator) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {KEY}"}
-    with httpx.Client(base_url=server.url, headers=headers, timeout=5) as client:
+    with httpx.Client(base_url=emulator.url, timeout=5) as client:
         yield client
 
 
 @pytest.fixture
-def api(emu: Emulator, _authorized: httpx.Client) -> httpx.Client:
+def api(emu: Emulator, client: httpx.Client) -> httpx.Client:
     """A client with the emulator's key, on a fresh account."""
-    return _authorized
+    return client
 
 
 def create(api: httpx.Client, body: dict[str, Any]) -> dict[str, Any]:

@@ -10,30 +10,13 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import API_KEY
 
 from pulumi_jetemail.emulator import Emulator, RecordedRequest
 
-KEY = "api_faults"
+KEY = API_KEY
 AUTH = {"Authorization": f"Bearer {KEY}"}
 DOMAINS = "/inbound/domains"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Emulator]:
-    with Emulator(KEY) as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
-def client(server: Emulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, headers=AUTH, timeout=5) as http:
-        yield http
-
-
-@pytest.fixture
-def emu(server: Emulator) -> Emulator:
-    server.reset()
-    return server
 
 
 @pytest.fixture

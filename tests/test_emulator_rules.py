@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import uuid as uuid_module
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -12,7 +11,6 @@ import pytest
 
 from pulumi_jetemail.emulator import Emulator
 
-KEY = "api_rules"
 RULE_KEYS = {
     "uuid",
     "localpart",
@@ -23,25 +21,6 @@ RULE_KEYS = {
     "created_at",
 }
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Emulator]:
-    with Emulator(KEY) as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
-def client(server: Emulator) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {KEY}"}
-    with httpx.Client(base_url=server.url, headers=headers, timeout=5) as http:
-        yield http
-
-
-@pytest.fixture
-def emu(server: Emulator) -> Emulator:
-    server.reset()
-    return server
 
 
 @pytest.fixture
