@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
-from pulumi_jetemail.testing import registered_inputs
+from pulumi_jetemail import ForwardRule, InboundDomain
+from pulumi_jetemail.testing import ProviderServer, ReadOutcome, registered_inputs, urn
 
 API_KEY = "api_test_0123456789abcdef"
 INBOUND = "pulumi-python:dynamic/jetemail:InboundDomain"
@@ -13,6 +15,55 @@ RULE = "pulumi-python:dynamic/jetemail:ForwardRule"
 
 registered = registered_inputs
 """The inputs (with `__provider`) a program registering `build()` sends the engine."""
+
+RESOURCE = {INBOUND: InboundDomain, RULE: ForwardRule}
+
+
+class Deployed:
+    """One resource's engine-side record: its urn, id, checked inputs and outputs."""
+
+    def __init__(
+        self, provider: ProviderServer, type_: str, name: str, inputs: dict[str, Any]
+    ) -> None:
+        self.provider = provider
+        self.type = type_
+        self.urn = urn(type_, name)
+        checked = provider.check(self.urn, {}, self.registered(**inputs))
+        assert checked.failures == []
+        self.inputs: dict[str, Any] = checked.inputs
+        self.id, outs = provider.create(self.urn, self.inputs)
+        self.outs: dict[str, Any] = outs
+
+    def registered(self, **inputs: Any) -> dict[str, Any]:
+        """The inputs the real resource class registers for `inputs`."""
+        return registered(lambda: RESOURCE[self.type]("x", **inputs))
+
+    def plan(self, **inputs: Any) -> tuple[str, list[str], dict[str, Any]]:
+        """Check and Diff new inputs, as `pulumi preview` does."""
+        checked = self.provider.check(self.urn, self.inputs, self.registered(**inputs))
+        assert checked.failures == []
+        result = self.provider.diff(self.id, self.urn, self.outs, checked.inputs)
+        return result.changes, result.replaces, checked.inputs
+
+    def apply(self, **inputs: Any) -> dict[str, Any]:
+        """An update in place, as `pulumi up` does after the plan."""
+        changes, replaces, news = self.plan(**inputs)
+        assert (changes, replaces) == ("some", [])
+        self.outs = self.provider.update(self.id, self.urn, self.outs, news)
+        self.inputs = news
+        return self.outs
+
+    def refresh(self) -> ReadOutcome:
+        """`pulumi refresh`: Read with the old outputs and inputs; keeps what it returns."""
+        read = self.provider.read(self.id, self.urn, self.outs, self.inputs)
+        if read.id:
+            self.outs = read.outs
+            assert read.inputs is not None
+            self.inputs = read.inputs
+        return read
+
+    def delete(self) -> None:
+        self.provider.delete(self.id, self.urn, self.outs)
 
 
 class ManualClock:
@@ -43,3 +94,18 @@ class ManualClock:
     def wait_for_sleepers(self, count: int) -> None:
         with self._cond:
             assert self._cond.wait_for(lambda: self.sleeping == count, timeout=10)
+
+
+class FakeTime:
+    """A clock for one thread: sleeping advances it at once and is recorded."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import ManualClock
+from helpers import FakeTime, ManualClock
 
 from pulumi_jetemail._ratelimit import RateLimiter
 from pulumi_jetemail.client import (
@@ -73,21 +73,6 @@ class Api:
     @property
     def calls(self) -> list[str]:
         return [f"{r.method} {r.url.raw_path.decode()}" for r in self.requests]
-
-
-class FakeTime:
-    """A clock that sleeping advances at once; every sleep is recorded."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 class NoJitter(random.Random):

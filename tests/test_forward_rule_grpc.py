@@ -11,67 +11,19 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import API_KEY, INBOUND, RULE, registered
+from helpers import API_KEY, INBOUND, RULE, Deployed, registered
 from pulumi.output import Unknown
 
-from pulumi_jetemail import ForwardRule, InboundDomain
+from pulumi_jetemail import ForwardRule
 from pulumi_jetemail.emulator import Emulator
-from pulumi_jetemail.testing import ProviderError, ProviderServer, ReadOutcome, urn
+from pulumi_jetemail.testing import ProviderError, ProviderServer, urn
 
 _names = itertools.count()
 DESTINATION = "team@example.net"
-RESOURCE = {INBOUND: InboundDomain, RULE: ForwardRule}
 
 
 def fresh_domain() -> str:
     return f"fr{next(_names)}.example.com"
-
-
-class Deployed:
-    """One resource's engine-side record: its urn, id, checked inputs and outputs."""
-
-    def __init__(
-        self, provider: ProviderServer, type_: str, name: str, inputs: dict[str, Any]
-    ) -> None:
-        self.provider = provider
-        self.type = type_
-        self.urn = urn(type_, name)
-        checked = provider.check(self.urn, {}, self.registered(**inputs))
-        assert checked.failures == []
-        self.inputs: dict[str, Any] = checked.inputs
-        self.id, outs = provider.create(self.urn, self.inputs)
-        self.outs: dict[str, Any] = outs
-
-    def registered(self, **inputs: Any) -> dict[str, Any]:
-        """The inputs the real resource class registers for `inputs`."""
-        return registered(lambda: RESOURCE[self.type]("x", **inputs))
-
-    def plan(self, **inputs: Any) -> tuple[str, list[str], dict[str, Any]]:
-        """Check and Diff new inputs, as `pulumi preview` does."""
-        checked = self.provider.check(self.urn, self.inputs, self.registered(**inputs))
-        assert checked.failures == []
-        result = self.provider.diff(self.id, self.urn, self.outs, checked.inputs)
-        return result.changes, result.replaces, checked.inputs
-
-    def apply(self, **inputs: Any) -> dict[str, Any]:
-        """An update in place, as `pulumi up` does after the plan."""
-        changes, replaces, news = self.plan(**inputs)
-        assert (changes, replaces) == ("some", [])
-        self.outs = self.provider.update(self.id, self.urn, self.outs, news)
-        self.inputs = news
-        return self.outs
-
-    def refresh(self) -> ReadOutcome:
-        """`pulumi refresh`: Read with the old outputs and inputs; keeps what it returns."""
-        read = self.provider.read(self.id, self.urn, self.outs, self.inputs)
-        if read.id:
-            self.outs = read.outs
-            assert read.inputs is not None
-            self.inputs = read.inputs
-        return read
-
-    def delete(self) -> None:
-        self.provider.delete(self.id, self.urn, self.outs)
 
 
 def forward_domain(provider: ProviderServer) -> Deployed:

@@ -7,7 +7,7 @@ import itertools
 from typing import Any
 
 import pytest
-from helpers import INBOUND, registered
+from helpers import INBOUND, Deployed, registered
 from pulumi.output import Unknown
 
 from pulumi_jetemail import InboundDomain
@@ -45,33 +45,6 @@ def forward(domain: str, **overrides: Any) -> dict[str, Any]:
     return {"domain": domain, "delivery_type": "forward", **overrides}
 
 
-class Deployed:
-    """One resource's engine-side record: its urn, id, checked inputs and outputs."""
-
-    def __init__(self, provider: ProviderServer, name: str, inputs: dict[str, Any]) -> None:
-        self.provider = provider
-        self.urn = urn(INBOUND, name)
-        checked = provider.check(self.urn, {}, registered(lambda: InboundDomain(name, **inputs)))
-        assert checked.failures == []
-        self.inputs = checked.inputs
-        self.id, self.outs = provider.create(self.urn, self.inputs)
-
-    def plan(self, **inputs: Any) -> tuple[str, list[str], dict[str, Any]]:
-        """Check and Diff new inputs, as `pulumi preview` does."""
-        news = registered(lambda: InboundDomain("x", **inputs))
-        checked = self.provider.check(self.urn, self.inputs, news)
-        assert checked.failures == []
-        result = self.provider.diff(self.id, self.urn, self.outs, checked.inputs)
-        return result.changes, result.replaces, checked.inputs
-
-    def apply(self, **inputs: Any) -> dict[str, Any]:
-        changes, replaces, news = self.plan(**inputs)
-        assert (changes, replaces) == ("some", [])
-        self.outs = self.provider.update(self.id, self.urn, self.outs, news)
-        self.inputs = news
-        return self.outs
-
-
 def last_body(emulator: Emulator, method: str) -> Any:
     return next(r.body for r in reversed(emulator.requests) if r.method == method)
 
@@ -82,7 +55,7 @@ def test_lifecycle_create_preview_destroy(
 ) -> None:
     name = fresh_domain()
     emulator.clear_log()
-    deployed = Deployed(provider, "d", mode(name))
+    deployed = Deployed(provider, INBOUND, "d", mode(name))
 
     live = emulator.domain(deployed.id)
     assert live is not None
@@ -121,7 +94,7 @@ def test_preview_rejects_a_bad_combination_before_anything_is_sent(
 def test_webhook_defaults_are_outputs_and_secrets_survive_refresh(
     provider: ProviderServer, emulator: Emulator
 ) -> None:
-    deployed = Deployed(provider, "w", webhook(fresh_domain()))
+    deployed = Deployed(provider, INBOUND, "w", webhook(fresh_domain()))
     assert deployed.outs["webhook_method"] == "POST"
     assert deployed.outs["webhook_timeout"] == 30000
     read = provider.read(deployed.id, deployed.urn, deployed.outs, deployed.inputs)
@@ -136,7 +109,7 @@ def test_update_in_place_sends_only_what_changed(
     provider: ProviderServer, emulator: Emulator
 ) -> None:
     name = fresh_domain()
-    deployed = Deployed(provider, "w", webhook(name))
+    deployed = Deployed(provider, INBOUND, "w", webhook(name))
     emulator.clear_log()
     outs = deployed.apply(**webhook(name, webhook_timeout=5000))
     assert last_body(emulator, "PATCH") == {"webhook_timeout": 5000}
@@ -148,7 +121,7 @@ def test_update_in_place_sends_only_what_changed(
 
 def test_update_clears_removed_fields(provider: ProviderServer, emulator: Emulator) -> None:
     name = fresh_domain()
-    deployed = Deployed(provider, "w", webhook(name, webhook_method="PUT"))
+    deployed = Deployed(provider, INBOUND, "w", webhook(name, webhook_method="PUT"))
     without = {
         k: v
         for k, v in webhook(name).items()
@@ -166,7 +139,7 @@ def test_update_clears_removed_fields(provider: ProviderServer, emulator: Emulat
 
 def test_mode_switch_sends_the_new_mode_only(provider: ProviderServer, emulator: Emulator) -> None:
     name = fresh_domain()
-    deployed = Deployed(provider, "w", webhook(name))
+    deployed = Deployed(provider, INBOUND, "w", webhook(name))
     outs = deployed.apply(**smtp(name))
     assert last_body(emulator, "PATCH") == {
         "delivery_type": "smtp",
@@ -184,7 +157,7 @@ def test_mode_switch_sends_the_new_mode_only(provider: ProviderServer, emulator:
 
 def test_disable_and_enable(provider: ProviderServer, emulator: Emulator) -> None:
     name = fresh_domain()
-    deployed = Deployed(provider, "f", forward(name, enabled=False))
+    deployed = Deployed(provider, INBOUND, "f", forward(name, enabled=False))
     assert deployed.outs["enabled"] is False
     assert emulator.domain(deployed.id)["status"] == "disabled"  # type: ignore[index]
     outs = deployed.apply(**forward(name))
@@ -192,7 +165,7 @@ def test_disable_and_enable(provider: ProviderServer, emulator: Emulator) -> Non
 
 
 def test_new_domain_replaces(provider: ProviderServer, emulator: Emulator) -> None:
-    deployed = Deployed(provider, "r", forward(fresh_domain()))
+    deployed = Deployed(provider, INBOUND, "r", forward(fresh_domain()))
     changes, replaces, news = deployed.plan(**forward(fresh_domain()))
     assert (changes, replaces) == ("some", ["domain"])
     new_id, _ = provider.create(deployed.urn, news)
@@ -205,7 +178,7 @@ def test_refresh_shows_drift_in_the_next_preview(
     provider: ProviderServer, emulator: Emulator
 ) -> None:
     name = fresh_domain()
-    deployed = Deployed(provider, "s", smtp(name))
+    deployed = Deployed(provider, INBOUND, "s", smtp(name))
     emulator.patch_domain(
         deployed.id, {"smtp_servers": ["other.example.com:2525"], "status": "disabled"}
     )
@@ -228,7 +201,7 @@ def test_refresh_shows_drift_in_the_next_preview(
 def test_refresh_after_out_of_band_delete_reports_gone(
     provider: ProviderServer, emulator: Emulator
 ) -> None:
-    deployed = Deployed(provider, "g", forward(fresh_domain()))
+    deployed = Deployed(provider, INBOUND, "g", forward(fresh_domain()))
     emulator.remove_domain(deployed.id)
     read = provider.read(deployed.id, deployed.urn, deployed.outs, deployed.inputs)
     assert read.id == ""
@@ -237,7 +210,7 @@ def test_refresh_after_out_of_band_delete_reports_gone(
 def test_delete_of_a_domain_already_gone_succeeds(
     provider: ProviderServer, emulator: Emulator
 ) -> None:
-    deployed = Deployed(provider, "g", forward(fresh_domain()))
+    deployed = Deployed(provider, INBOUND, "g", forward(fresh_domain()))
     emulator.remove_domain(deployed.id)
     provider.delete(deployed.id, deployed.urn, deployed.outs)
 
@@ -258,7 +231,7 @@ def test_existing_domain_fails_naming_adopt_existing(
 def test_adopt_existing_takes_the_domain_over(provider: ProviderServer, emulator: Emulator) -> None:
     name = fresh_domain()
     existing = emulator.add_domain({"domain": name, "delivery_type": "forward"})
-    deployed = Deployed(provider, "a", webhook(name, adopt_existing=True, enabled=False))
+    deployed = Deployed(provider, INBOUND, "a", webhook(name, adopt_existing=True, enabled=False))
     assert deployed.id == existing["uuid"]
     assert deployed.outs["adopted"] is True
     assert deployed.outs["webhook_secret"] == ""

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from helpers import ManualClock
+from helpers import FakeTime, ManualClock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,21 +20,6 @@ from pulumi_jetemail.client import (
     DEFAULT_REQUESTS_PER_MINUTE,
     JetEmailClient,
 )
-
-
-class FakeTime:
-    """A clock for one thread: sleeping advances it at once and is recorded."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def most_in_any_window(slots: list[float], per: float) -> int:
