@@ -1,10 +1,13 @@
-# Every target works on a machine with only Python 3 and make: .venv is built on demand.
+# Every target works on a machine with Python 3, make and Go (or a Pulumi CLI): .venv is built
+# on demand, and the Pulumi CLI the real-engine tests run is found or built by `make pulumi`.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The CLI `make pulumi` builds, and the dynamic-provider plugin beside it, come first on PATH.
+export PATH := $(CURDIR)/.tools/pulumi/bin:$(PATH)
 
-.PHONY: test lint typecheck pytest demo bench emulator clean
+.PHONY: test lint typecheck pytest pulumi demo bench emulator clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,10 +24,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-pytest: $(STAMP)
+pytest: pulumi
 	$(PY) -m pytest
 
-demo: $(STAMP)
+pulumi: $(STAMP)
+	$(PY) tools/get_pulumi.py
+
+demo: pulumi
 	$(PY) -m pulumi_jetemail.demo
 
 bench: $(STAMP)
@@ -34,4 +40,4 @@ emulator: $(STAMP)
 	$(PY) -m pulumi_jetemail.emulator --port 8025 --api-key api_local
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache build *.egg-info

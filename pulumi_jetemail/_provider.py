@@ -26,6 +26,7 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
+from . import _lifeline
 from .errors import ConfigError, JetEmailError, redact
 from .models import Failure, contains_unknown
 
@@ -70,7 +71,7 @@ class JetEmailProvider(ResourceProvider):
         super().__init_subclass__(**kwargs)
         for name in ("create", "read", "update", "delete"):
             if name in vars(cls):
-                setattr(cls, name, _one_line_errors(vars(cls)[name]))
+                setattr(cls, name, _lifecycle_call(vars(cls)[name]))
 
     # -------------------------------------------------------------- configuration
 
@@ -84,6 +85,20 @@ class JetEmailProvider(ResourceProvider):
         the settings."""
         self._config_get = req.config.get
         self.__dict__.pop("_settings", None)
+        _lifeline.watch()
+
+    def undo_if_orphaned(self, what: str, undo: Callable[[], None]) -> None:
+        """After a create: if the engine that asked for it is gone (killed mid-deploy), undo
+        it and fail, since no state will ever record it (see `_lifeline`)."""
+        if _lifeline.engine_alive():
+            return
+        log.warning("the Pulumi engine went away while %s was created; removing it again", what)
+        undo()
+        raise JetEmailError(
+            f"the Pulumi engine stopped while {what} was created, so it was removed again. "
+            "Run `pulumi cancel` if the stack is still locked, then `pulumi refresh "
+            "--clear-pending-creates` and `pulumi up`."
+        )
 
     @property
     def client(self) -> JetEmailClient:
@@ -161,18 +176,20 @@ def _resolve(config_get: Callable[[str], Any]) -> ClientSettings | ConfigError:
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
 
-def _one_line_errors(method: _Method) -> _Method:
-    """Re-raise our own errors from the provider method itself, without their chain.
+def _lifecycle_call(method: _Method) -> _Method:
+    """A create, read, update or delete: counted as in flight (the process is not ended under
+    it), and our own errors re-raised from the method itself, without their chain.
 
     The SDK's provider server sends the engine `traceback.format_exc()`: this keeps what the
     user reads to the message and two or three frames, instead of the client's internals."""
 
     @functools.wraps(method)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(*args, **kwargs)
-        except JetEmailError as exc:
-            raise exc.with_traceback(None) from None
+        with _lifeline.in_flight():
+            try:
+                return method(*args, **kwargs)
+            except JetEmailError as exc:
+                raise exc.with_traceback(None) from None
 
     return wrapper  # type: ignore[return-value]
 

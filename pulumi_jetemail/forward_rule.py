@@ -112,6 +112,9 @@ class ForwardRuleProvider(JetEmailProvider):
         what = f"cannot create {_rule_name(props)}"
         with self._failing(what, domain_uuid, _HINT_CREATE):
             answer = self._create(domain_uuid, body)
+        self.undo_if_orphaned(
+            _rule_name(props), lambda: self.client.delete_forward_rule(domain_uuid, answer.uuid)
+        )
         return CreateResult(answer.uuid, state_of(domain_uuid, answer))
 
     def _create(self, domain_uuid: str, body: dict[str, Any]) -> ForwardRuleAnswer:

@@ -233,8 +233,13 @@ class InboundDomainProvider(JetEmailProvider):
         inputs = self.canonical(props)
         answer, adopted = self._create_or_adopt(inputs)
         state = state_of(answer, {**inputs, "adopted": adopted})
-        if not adopted and not inputs.get("enabled", True):
-            state = self._disable_after_create(answer.uuid, state)
+        if not adopted:
+            if not inputs.get("enabled", True):
+                state = self._disable_after_create(answer.uuid, state)
+            self.undo_if_orphaned(
+                f"inbound domain {inputs['domain']}",
+                lambda: self.client.delete_domain(answer.uuid),
+            )
         return CreateResult(answer.uuid, state)
 
     def _create_or_adopt(self, inputs: dict[str, Any]) -> tuple[DomainAnswer, bool]:
