@@ -1,16 +1,22 @@
-"""Fixtures shared by the provider-over-gRPC suites: an emulator, a provider process
-configured against it, and the inputs a program registers, built by the real classes."""
+"""Fixtures shared by the suites: an emulator, a provider process configured against it,
+and stacks on the real Pulumi CLI pointed at the emulator."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from helpers import API_KEY
 
 from pulumi_jetemail.emulator import Emulator
-from pulumi_jetemail.testing import ProviderServer
+from pulumi_jetemail.testing import ProviderServer, PulumiStack
+from pulumi_jetemail.testing._cli import find_cli
+from pulumi_jetemail.testing._stack import Program
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +54,58 @@ def provider(emulator: Emulator) -> Iterator[ProviderServer]:
             secret_keys=["jetemail:apiKey"],
         )
         yield server
+
+
+# ------------------------------------------------------------------ the real Pulumi engine
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS_BIN = ROOT / ".tools" / "pulumi" / "bin"
+NO_CLI = (
+    "no Pulumi CLI: run `make pulumi` (it builds the pinned one with Go), or put a Pulumi CLI "
+    "on PATH"
+)
+
+
+@pytest.fixture(scope="session")
+def pulumi_cli() -> Path:
+    """The Pulumi CLI `make pulumi` provided (or one on PATH). Without one the real-engine
+    tests skip, saying how to get it; under CI=true they fail."""
+    cli = find_cli(os.pathsep.join([str(TOOLS_BIN), os.environ.get("PATH", "")]))
+    if cli is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(NO_CLI)
+        pytest.skip(NO_CLI)
+    return cli
+
+
+StackFactory = Callable[..., PulumiStack]
+
+
+@pytest.fixture
+def stack(pulumi_cli: Path, emu: Emulator) -> Iterator[StackFactory]:
+    """Open a `PulumiStack` of a program on the real CLI, its config pointed at the fresh
+    emulator account (extra `config=` and `secrets=` are added to that)."""
+    with contextlib.ExitStack() as opened:
+
+        def open_stack(
+            program: Program,
+            *,
+            config: dict[str, str] | None = None,
+            secrets: dict[str, str] | None = None,
+            **kwargs: Any,
+        ) -> PulumiStack:
+            return opened.enter_context(
+                PulumiStack(
+                    program,
+                    cli=pulumi_cli,
+                    config={
+                        "jetemail:apiUrl": emu.url,
+                        "jetemail:requestsPerMinute": "10000",
+                        **(config or {}),
+                    },
+                    secrets={"jetemail:apiKey": API_KEY, **(secrets or {})},
+                    **kwargs,
+                )
+            )
+
+        yield open_stack

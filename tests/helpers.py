@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from pathlib import Path
 from typing import Any
 
 from pulumi_jetemail import ForwardRule, InboundDomain
@@ -109,3 +111,26 @@ class FakeTime:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.now += seconds
+
+
+# ---------------------------------------------------------------- the real Pulumi engine
+
+_DIFF_ROW = re.compile(r"^\s+([-+~]) ([a-z_]+)\s*:", re.MULTILINE)
+
+
+def changed_properties(diff_text: str) -> set[str]:
+    """The resource properties `pulumi preview --diff` marks as added, removed or changed
+    (the stack's own outputs, listed after the resources, left out)."""
+    resources = re.split(r"^    --outputs:--$", diff_text, maxsplit=1, flags=re.MULTILINE)[0]
+    return {name for _, name in _DIFF_ROW.findall(resources)}
+
+
+def edited(program: Path, target: Path, *replacements: tuple[str, str]) -> Path:
+    """A copy of `program` (a file) at `target` with each (old, new) text replaced once, as a
+    user edits a program; every `old` must be there."""
+    text = program.read_text()
+    for old, new in replacements:
+        assert old in text, f"{old!r} is not in {program}"
+        text = text.replace(old, new, 1)
+    target.write_text(text)
+    return target

@@ -41,6 +41,7 @@ from pulumi_jetemail.testing._grpc import (
     urn,
 )
 from pulumi_jetemail.testing._inputs import registered_inputs
+from pulumi_jetemail.testing._stack import PulumiStack, StackCommandError, StackRun
 
 __all__ = [
     "ABSENT",
@@ -60,10 +61,13 @@ __all__ = [
     "ProviderError",
     "ProviderServer",
     "ProviderStartError",
+    "PulumiStack",
     "ReadOutcome",
     "ResourceFailedError",
     "ResourceState",
     "RunResult",
+    "StackCommandError",
+    "StackRun",
     "Step",
     "decode_properties",
     "encode_properties",
