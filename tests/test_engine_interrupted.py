@@ -19,13 +19,13 @@ from pulumi_jetemail.emulator import Emulator
 from pulumi_jetemail.testing import PulumiStack, StackRun
 
 DOMAINS = 4
-PROGRAM = f'''
+PROGRAM = f"""
 from pulumi_jetemail import ForwardRule, InboundDomain
 
 for i in range({DOMAINS}):
     domain = InboundDomain(f"d{{i}}", domain=f"d{{i}}.example.com", delivery_type="forward")
     ForwardRule(f"r{{i}}", domain_uuid=domain.id, localpart="sales", destination="team@example.net")
-'''
+"""
 DEADLINE = 30.0
 
 

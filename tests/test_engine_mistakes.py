@@ -14,7 +14,7 @@ from pulumi_jetemail.emulator import Emulator
 AUTH = "Bearer leaked-if-printed-4f2a\n"
 HEADER = "header-value-leaked-if-printed-9b1c\r\n"
 
-BAD_PROGRAM = f'''
+BAD_PROGRAM = f"""
 from pulumi_jetemail import InboundDomain
 
 InboundDomain(
@@ -26,7 +26,7 @@ InboundDomain(
     webhook_auth_header={AUTH!r},
     webhook_headers={{"X-Token": {HEADER!r}}},
 )
-'''
+"""
 
 
 def test_bad_inputs_fail_the_preview_one_line_each_with_no_secret(

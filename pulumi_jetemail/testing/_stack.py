@@ -22,6 +22,9 @@ Each command returns a `StackRun`: the CLI's exit code, its own stdout and stder
 count of each kind of step. A command that exits non-zero raises `StackCommandError`, which
 carries its `StackRun`, unless it was called with ``check=False``.
 
+A Python program runs in this process; a project in another language (``runtime: yaml``, …)
+runs as it is, through its language host, which must be beside the CLI or on PATH.
+
 The Pulumi CLI is the ``pulumi`` on PATH, or the one named by ``cli=``; Python dynamic
 providers run in this interpreter (``PULUMI_PYTHON_CMD``). Nothing is downloaded: plugin
 acquisition is off, and the only endpoint is what the stack config names.
@@ -34,6 +37,7 @@ import json
 import os
 import re
 import runpy
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Mapping
@@ -133,8 +137,11 @@ class PulumiStack:
         root = Path(self._tmp.name)
         work = root / "project"
         work.mkdir()
-        settings = self._project_settings()
-        (work / "Pulumi.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
+        if self._runs_inline():
+            settings = self._project_settings()
+            (work / "Pulumi.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
+        else:  # a project in another language runs as it is, by its own language host
+            shutil.copytree(Path(self._program), work, dirs_exist_ok=True)  # type: ignore[arg-type]
         (root / "state").mkdir()
         env = {
             "PULUMI_BACKEND_URL": (root / "state").as_uri(),
@@ -154,7 +161,7 @@ class PulumiStack:
             work_dir=str(work),
             pulumi_home=env["PULUMI_HOME"],
             env_vars=env,
-            program=self._inline_program(),
+            program=self._inline_program() if self._runs_inline() else None,
             pulumi_command=command,
         )
         self.env = {**os.environ, **env, "PULUMI_AUTOMATION_API": "true"}
@@ -187,6 +194,8 @@ class PulumiStack:
 
     @program.setter
     def program(self, program: Program) -> None:
+        if not self._runs_inline():
+            raise ValueError("only a Python program can be swapped; edit the project instead")
         self._program = program
         self._auto.workspace.program = self._inline_program()
 
@@ -329,6 +338,14 @@ class PulumiStack:
             "\n".join(stderr),
             {str(k): v for k, v in changes.items()},
         )
+
+    def _runs_inline(self) -> bool:
+        """Whether the program is Python, run in this process (else a project of another
+        runtime, such as YAML, run by its language host)."""
+        if callable(self._program) or not Path(self._program).is_dir():
+            return True
+        runtime = yaml.safe_load((Path(self._program) / "Pulumi.yaml").read_text())["runtime"]
+        return (runtime["name"] if isinstance(runtime, dict) else runtime) == "python"
 
     def _project_settings(self) -> dict[str, Any]:
         """The project file for the stack: the program's own Pulumi.yaml (name, description,

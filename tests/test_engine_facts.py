@@ -1,0 +1,69 @@
+"""Facts about how the real Pulumi engine drives the dynamic provider, each checked under the
+CLI: the README and the provider's design rely on them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import ROOT, StackFactory
+from helpers import edited
+
+from pulumi_jetemail.emulator import Emulator
+
+FORWARDING = ROOT / "examples" / "forwarding"
+SMTP = ROOT / "examples" / "smtp-relay"
+
+
+def test_refresh_and_destroy_use_the_key_saved_at_the_last_up(
+    stack: StackFactory, emu: Emulator
+) -> None:
+    s = stack(SMTP)
+    s.up()
+    # A rotated key in stack config reaches neither refresh nor destroy: both configure the
+    # provider from the config saved in state at the last `up`.
+    s.set_config("jetemail:apiKey", "api_rotated_but_not_deployed", secret=True)
+    assert s.refresh().exit_code == 0
+    assert emu.count("GET", "/inbound/settings/*") == 1  # read with the old, valid key
+    assert s.destroy().changes == {"delete": 2}
+    assert emu.domains() == []
+
+
+def test_a_new_key_reaches_the_provider_at_the_next_up(stack: StackFactory, emu: Emulator) -> None:
+    s = stack(SMTP)
+    s.up()
+    s.set_config("jetemail:apiKey", "api_wrong", secret=True)
+    s.set_config("domain", "other.example.com")  # something for up to do
+    failed = s.up(check=False)
+    assert failed.exit_code != 0
+    assert "401" in failed.stderr
+    assert "api_wrong" not in failed.output
+
+
+def test_rules_wired_with_domain_id_preview_unchanged_while_the_domain_updates_in_place(
+    stack: StackFactory, emu: Emulator, tmp_path: Path
+) -> None:
+    s = stack(FORWARDING)
+    s.up()
+    s.program = edited(
+        FORWARDING / "__main__.py",
+        tmp_path / "disabled.py",
+        ('delivery_type="forward",', 'delivery_type="forward",\n    enabled=False,'),
+        (
+            'pulumi.export("uuid", domain.uuid)',
+            'pulumi.export("domain_uuid_seen", domain.uuid.apply(lambda _: "known"))\n'
+            'pulumi.export("domain_id_seen", domain.id.apply(lambda _: "known"))\n'
+            'pulumi.export("rule_uuid_seen", sales.uuid.apply(lambda _: "known"))',
+        ),
+    )
+    preview = s.preview()
+    # The domain's `id` stays known in the preview of its update (its other outputs, `uuid`
+    # among them, do not), so the rules wired to it are unchanged.
+    assert preview.changes == {"update": 1, "same": 3}, preview.stdout
+    assert re.search(r"domain_uuid_seen: \[unknown\]", preview.stdout), preview.stdout
+    assert re.search(r'domain_id_seen\s*: "known"', preview.stdout), preview.stdout
+    assert re.search(r'rule_uuid_seen\s*: "known"', preview.stdout), preview.stdout
+    s.up()
+    (domain,) = emu.domains()
+    assert domain["status"] == "disabled"
+    s.destroy()
