@@ -31,7 +31,7 @@ pulumi: $(STAMP)
 	$(PY) tools/get_pulumi.py
 
 demo: pulumi
-	$(PY) -m pulumi_jetemail.demo
+	$(PY) tools/demo.py
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

@@ -27,9 +27,17 @@ log = logging.getLogger("pulumi_jetemail")
 WATCH_INTERVAL = 1.0
 """Seconds between two looks at the engine once `watch()` runs."""
 
-_lock = threading.Lock()
-_in_flight = 0
-_watching = False
+
+class _Process:
+    """This process's calls in flight and whether it watches the engine."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.watching = False
+
+
+_process = _Process()
 
 
 def engine_address(argv: list[str] | None = None) -> tuple[str, int] | None:
@@ -61,24 +69,22 @@ def engine_alive(address: tuple[str, int] | None = None) -> bool:
 @contextlib.contextmanager
 def in_flight() -> Iterator[None]:
     """Mark a provider call as under way: `watch()` never ends the process during one."""
-    global _in_flight
-    with _lock:
-        _in_flight += 1
+    with _process.lock:
+        _process.in_flight += 1
     try:
         yield
     finally:
-        with _lock:
-            _in_flight -= 1
+        with _process.lock:
+            _process.in_flight -= 1
 
 
 def watch() -> None:
     """Start (once per process) a thread that ends the process when the engine is gone."""
-    global _watching
     address = engine_address()
-    with _lock:
-        if _watching or address is None:
+    with _process.lock:
+        if _process.watching or address is None:
             return
-        _watching = True
+        _process.watching = True
     threading.Thread(target=_watch, args=(address,), name="jetemail-lifeline", daemon=True).start()
 
 
@@ -87,8 +93,8 @@ def _watch(address: tuple[str, int]) -> None:
         time.sleep(WATCH_INTERVAL)
         if engine_alive(address):
             continue
-        with _lock:
-            if _in_flight:
+        with _process.lock:
+            if _process.in_flight:
                 continue
             log.warning("the Pulumi engine is gone; this provider process stops")
             os._exit(0)

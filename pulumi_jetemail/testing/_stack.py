@@ -318,7 +318,7 @@ class PulumiStack:
         self,
         verb: str,
         flags: list[str],
-        call: Callable[[Callable[[str], None], Callable[[str], None]], Mapping[str, int] | None],
+        call: Callable[[Callable[[str], None], Callable[[str], None]], Mapping[Any, int] | None],
         check: bool,
     ) -> StackRun:
         stdout: list[str] = []
@@ -345,7 +345,7 @@ class PulumiStack:
         if callable(self._program) or not Path(self._program).is_dir():
             return True
         runtime = yaml.safe_load((Path(self._program) / "Pulumi.yaml").read_text())["runtime"]
-        return (runtime["name"] if isinstance(runtime, dict) else runtime) == "python"
+        return bool((runtime["name"] if isinstance(runtime, dict) else runtime) == "python")
 
     def _project_settings(self) -> dict[str, Any]:
         """The project file for the stack: the program's own Pulumi.yaml (name, description,
@@ -399,7 +399,7 @@ def _flags(*, diff: bool = False, expect_no_changes: bool = False) -> list[str]:
     ]
 
 
-def _changes(summary: auto.UpdateSummary | None) -> Mapping[str, int] | None:
+def _changes(summary: auto.UpdateSummary | None) -> Mapping[Any, int] | None:
     return summary.resource_changes if summary is not None else None
 
 
