@@ -23,6 +23,7 @@ def test_the_readme_has_python_blocks() -> None:
 @pytest.mark.parametrize("block", BLOCKS, ids=[f"block {i + 1}" for i in range(len(BLOCKS))])
 def test_readme_block_runs_as_written(
     block: str,
+    *,
     stack: StackFactory,
     emu: Emulator,
     tmp_path: Path,
