@@ -31,7 +31,8 @@ from .errors import ConfigError, JetEmailError, redact
 from .models import Failure, contains_unknown
 
 if TYPE_CHECKING:
-    from .client import ClientSettings, JetEmailClient
+    from ._settings import ClientSettings
+    from .client import JetEmailClient
 
 log = logging.getLogger("pulumi_jetemail")
 
@@ -55,6 +56,8 @@ class JetEmailProvider(ResourceProvider):
     - `REPLACE_ON_UNKNOWN`: whether a value not known yet in `REPLACE_ON` previews as a
       replacement (else as an update; `pulumi up` diffs again with the value known);
     - `CREATE_ONLY`: inputs that only steer create and never cause a diff;
+    - `SECRET_INPUTS`: inputs that are always secret (never named as a check failure's
+      property, whose value the engine prints);
     - `EQUAL`: per-key comparisons by meaning (default: ==).
     """
 
@@ -62,6 +65,7 @@ class JetEmailProvider(ResourceProvider):
     REPLACE_ON: ClassVar[frozenset[str]] = frozenset()
     REPLACE_ON_UNKNOWN: ClassVar[bool] = True
     CREATE_ONLY: ClassVar[frozenset[str]] = frozenset()
+    SECRET_INPUTS: ClassVar[frozenset[str]] = frozenset()
     EQUAL: ClassVar[Mapping[str, Callable[[Any, Any], bool]]] = {}
 
     _config_get: Callable[[str], Any]
@@ -100,14 +104,20 @@ class JetEmailProvider(ResourceProvider):
             "--clear-pending-creates` and `pulumi up`."
         )
 
+    def settings(self) -> ClientSettings | ConfigError:
+        """The client settings from the stack config and the environment, resolved once (a
+        bad setting comes back as its error; no HTTP client is imported)."""
+        settings = self.__dict__.get("_settings")
+        if settings is None:  # the first call (no `_config_get` if the engine sent no Configure)
+            settings = self._settings = _resolve(self.__dict__.get("_config_get", _no_config))
+        return settings
+
     @property
     def client(self) -> JetEmailClient:
         """The process's shared client, built on first use (after `configure`)."""
         from .client import shared_client
 
-        settings = self.__dict__.get("_settings")
-        if settings is None:  # the first call (no `_config_get` if the engine sent no Configure)
-            settings = self._settings = _resolve(self.__dict__.get("_config_get", _no_config))
+        settings = self.settings()
         if isinstance(settings, ConfigError):
             raise settings
         return shared_client(settings)
@@ -133,7 +143,26 @@ class JetEmailProvider(ResourceProvider):
             name = type(self).__name__.removesuffix("Provider")
             reason = f"{name} inputs could not be checked: {redact(str(exc))[:200]}"
             return CheckResult(dict(news), [CheckFailure("", reason)])
-        return CheckResult(inputs, [CheckFailure(f.property, f.reason) for f in failures])
+        failures = [*failures, *self._settings_failures()]
+        return CheckResult(inputs, [self._check_failure(f) for f in failures])
+
+    def _settings_failures(self) -> list[Failure]:
+        """A bad provider setting fails the preview too, before anything is sent; a missing
+        API key does not (a preview needs none)."""
+        settings = self.settings()
+        if isinstance(settings, ConfigError):
+            return [Failure("", f"provider settings: {settings}")]
+        return []
+
+    def _check_failure(self, failure: Failure) -> CheckFailure:
+        """The engine prints a failure as `property <p> value {<program's value>} has a
+        problem: <reason>`: the reason does not say the name again. A failure about a secret
+        input names it in the reason only, so that its value is never printed."""
+        name = failure.property
+        reason = failure.reason.removeprefix(f"{name}: ") if name else failure.reason
+        if name in self.SECRET_INPUTS:
+            return CheckFailure("", f"{name}: {reason}")
+        return CheckFailure(name, reason)
 
     # ----------------------------------------------------------------------- diff
 
@@ -165,7 +194,7 @@ def _no_config(_key: str) -> None:
 
 
 def _resolve(config_get: Callable[[str], Any]) -> ClientSettings | ConfigError:
-    from .client import ClientSettings
+    from ._settings import ClientSettings
 
     try:
         return ClientSettings.resolve(config_get, os.environ)

@@ -16,19 +16,16 @@ The API key is never logged, never put in a message, and never pickled.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
-import math
 import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from importlib import metadata
 from types import TracebackType
 from typing import Any, NoReturn
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
 import httpx
 
@@ -42,6 +39,21 @@ from ._retry import (
     is_retryable,
     parse_retry_after,
     retry_delay,
+)
+from ._settings import (
+    API_REQUESTS_PER_MINUTE,
+    CONFIG_API_KEY,
+    CONNECT_TIMEOUT,
+    DEFAULT_API_URL,
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_REQUESTS_PER_MINUTE,
+    ENV_API_KEY,
+    MAX_REQUEST_TIMEOUT,
+    MAX_REQUESTS_PER_MINUTE,
+    MISSING_KEY_MESSAGE,
+    ClientSettings,
+    check_api_url,
+    check_requests_per_minute,
 )
 from .errors import (
     APIConnectionError,
@@ -77,32 +89,9 @@ __all__ = [
 
 logger = logging.getLogger("pulumi_jetemail")
 
-DEFAULT_API_URL = "https://api.jetemail.com"
-DEFAULT_REQUESTS_PER_MINUTE = 200
-"""Our default pace: under the API's 240/min with room for clock and network skew."""
-API_REQUESTS_PER_MINUTE = 240
-"""The API's documented limit per account; going over blocks the account for 5 minutes."""
-MAX_REQUESTS_PER_MINUTE = 10_000
-"""Anything above is taken for a typo (useful only against the local emulator anyway)."""
-DEFAULT_REQUEST_TIMEOUT = 30.0
-"""Seconds a request may take to send and to answer (`jetemail:requestTimeout`)."""
-MAX_REQUEST_TIMEOUT = 600.0
-"""Anything above is taken for a typo (a value in milliseconds, say)."""
-CONNECT_TIMEOUT = 5.0
 DEFAULT_TIMEOUT = httpx.Timeout(DEFAULT_REQUEST_TIMEOUT, connect=CONNECT_TIMEOUT)
 DEFAULT_LIMITS = httpx.Limits(max_connections=16, max_keepalive_connections=8)
 """The engine drives a provider with 4 threads, two providers share a client: 8 suffices."""
-
-CONFIG_API_KEY, ENV_API_KEY = "jetemail:apiKey", "JETEMAIL_API_KEY"
-CONFIG_API_URL, ENV_API_URL = "jetemail:apiUrl", "JETEMAIL_API_URL"
-CONFIG_RPM, ENV_RPM = "jetemail:requestsPerMinute", "JETEMAIL_REQUESTS_PER_MINUTE"
-CONFIG_TIMEOUT, ENV_TIMEOUT = "jetemail:requestTimeout", "JETEMAIL_REQUEST_TIMEOUT"
-
-MISSING_KEY_MESSAGE = (
-    "No JetEmail API key is set. Set it in the stack config with "
-    "`pulumi config set --secret jetemail:apiKey <key>`, or in the environment variable "
-    "JETEMAIL_API_KEY (an account-management key, starting with `api_`)."
-)
 _MAX_MESSAGE_CHARS = 300
 
 try:
@@ -112,181 +101,11 @@ except metadata.PackageNotFoundError:  # pragma: no cover - running from a sourc
 USER_AGENT = f"pulumi-jetemail/{_VERSION} httpx/{httpx.__version__}"
 
 
-# --- settings -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClientSettings:
-    """Where and how to reach the API. Frozen and hashable; `repr()` never shows the key."""
-
-    api_key: str | None
-    api_url: str = DEFAULT_API_URL
-    requests_per_minute: int = DEFAULT_REQUESTS_PER_MINUTE
-    request_timeout: float = DEFAULT_REQUEST_TIMEOUT
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "api_url", _check_api_url(self.api_url, "api_url"))
-        _check_requests_per_minute(self.requests_per_minute, "requests_per_minute")
-        _check_request_timeout(self.request_timeout, "request_timeout")
-
-    @property
-    def timeout(self) -> httpx.Timeout:
-        """The client's timeouts: `request_timeout`, and at most 5 s to connect."""
-        return httpx.Timeout(
-            self.request_timeout, connect=min(CONNECT_TIMEOUT, self.request_timeout)
-        )
-
-    def __repr__(self) -> str:
-        key = "None" if self.api_key is None else "'[redacted]'"
-        return (
-            f"ClientSettings(api_key={key}, api_url={self.api_url!r}, "
-            f"requests_per_minute={self.requests_per_minute}, "
-            f"request_timeout={self.request_timeout:g})"
-        )
-
-    @classmethod
-    def resolve(
-        cls, config_get: Callable[[str], object | None], environ: Mapping[str, str]
-    ) -> ClientSettings:
-        """Settings from the stack config, else the environment, else the defaults.
-
-        `config_get` looks a namespaced stack-config key up (`jetemail:apiKey`,
-        `jetemail:apiUrl`, `jetemail:requestsPerMinute`, `jetemail:requestTimeout`); `environ`
-        is `os.environ` or alike (`JETEMAIL_API_KEY`, `JETEMAIL_API_URL`,
-        `JETEMAIL_REQUESTS_PER_MINUTE`, `JETEMAIL_REQUEST_TIMEOUT`). An empty value
-        counts as unset. Raises `ConfigError` for a refused URL or a bad number; a missing key
-        is only an error at the first API call.
-        """
-        key = _lookup(config_get, environ, CONFIG_API_KEY, ENV_API_KEY)
-        url = _lookup(config_get, environ, CONFIG_API_URL, ENV_API_URL)
-        rpm = _lookup(config_get, environ, CONFIG_RPM, ENV_RPM)
-        timeout = _lookup(config_get, environ, CONFIG_TIMEOUT, ENV_TIMEOUT)
-        return cls(
-            api_key=None if key is None else _api_key_from(*key),
-            api_url=DEFAULT_API_URL if url is None else _check_api_url(url[1], url[0]),
-            requests_per_minute=(
-                DEFAULT_REQUESTS_PER_MINUTE
-                if rpm is None
-                else _check_requests_per_minute(_int_from(*rpm), rpm[0])
-            ),
-            request_timeout=(
-                DEFAULT_REQUEST_TIMEOUT
-                if timeout is None
-                else _check_request_timeout(_seconds_from(*timeout), timeout[0])
-            ),
-        )
-
-
-def _lookup(
-    config_get: Callable[[str], object | None],
-    environ: Mapping[str, str],
-    config_key: str,
-    env_key: str,
-) -> tuple[str, object] | None:
-    """(source name, value) of the first set value: stack config first, then environment."""
-    for source, value in ((config_key, config_get(config_key)), (env_key, environ.get(env_key))):
-        if value is not None and not (isinstance(value, str) and not value.strip()):
-            return source, value
-    return None
-
-
-def _api_key_from(source: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise ConfigError(f"{source} must be a string (the API key)")
-    return value.strip()
-
-
-def _int_from(source: str, value: object) -> int:
-    number: float
-    if isinstance(value, bool):
-        raise ConfigError(f"{source} must be a whole number of requests per minute")
-    if isinstance(value, int):
-        return value
-    try:
-        number = float(value) if isinstance(value, (float, str)) else math.nan
-    except ValueError:
-        number = math.nan
-    if not (math.isfinite(number) and number.is_integer()):
-        raise ConfigError(
-            f"{source} must be a whole number of requests per minute, not {str(value)[:40]!r}"
-        )
-    return int(number)
-
-
-def _seconds_from(source: str, value: object) -> float:
-    try:
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise ValueError
-        return float(value)
-    except ValueError:
-        raise ConfigError(
-            f"{source} must be a number of seconds, not {str(value)[:40]!r}"
-        ) from None
-
-
-def _check_request_timeout(value: float, source: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(f"{source} must be a number of seconds")
-    if not (math.isfinite(value) and 0 < value <= MAX_REQUEST_TIMEOUT):
-        raise ConfigError(
-            f"{source} must be more than 0 and at most {MAX_REQUEST_TIMEOUT:g} seconds, not "
-            f"{value:g} (the default is {DEFAULT_REQUEST_TIMEOUT:g})"
-        )
-    return float(value)
-
-
-def _check_requests_per_minute(value: int, source: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{source} must be a whole number of requests per minute")
-    if not 1 <= value <= MAX_REQUESTS_PER_MINUTE:
-        raise ConfigError(
-            f"{source} must be between 1 and {MAX_REQUESTS_PER_MINUTE}, not {value} (the API "
-            f"allows {API_REQUESTS_PER_MINUTE} a minute; the default is "
-            f"{DEFAULT_REQUESTS_PER_MINUTE})"
-        )
-    return value
-
-
-def _check_api_url(value: object, source: str) -> str:
-    """The URL without a trailing slash, or ConfigError: absolute http(s), https unless loopback."""
-    if not isinstance(value, str):
-        raise ConfigError(f"{source} must be a URL string such as {DEFAULT_API_URL}")
-    url = value.strip()
-    try:
-        parts = urlsplit(url)
-        _ = parts.port  # raises ValueError on a bad port
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ConfigError(
-            f"{source} must be an absolute http(s) URL such as {DEFAULT_API_URL}, "
-            f"not {redact(url)[:100]!r}"
-        )
-    if parts.username is not None or parts.password is not None:
-        raise ConfigError(
-            f"{source} must not carry credentials; set the key with jetemail:apiKey instead"
-        )
-    if parts.query or parts.fragment:
-        raise ConfigError(f"{source} must not have a query or a fragment: {url!r}")
-    scheme = parts.scheme.lower()
-    if scheme == "http" and not _is_loopback(parts.hostname):
-        raise ConfigError(
-            f"{source} {url!r} is refused: plain http would send the API key unencrypted. "
-            "Use https://, or http only to a loopback host (127.0.0.1, ::1, localhost)."
-        )
-    return urlunsplit((scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower().rstrip(".") == "localhost":
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_loopback
+def _timeout_of(settings: ClientSettings) -> httpx.Timeout:
+    """The client's timeouts: `request_timeout`, and at most 5 s to connect."""
+    return httpx.Timeout(
+        settings.request_timeout, connect=min(CONNECT_TIMEOUT, settings.request_timeout)
+    )
 
 
 # --- one client per process ---------------------------------------------------------------
@@ -365,14 +184,14 @@ class JetEmailClient:
     ) -> None:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError("max_retries must be a non-negative int")
-        self.base_url = _check_api_url(base_url, "base_url")
+        self.base_url = check_api_url(base_url, "base_url")
         self.max_retries = max_retries
         self._api_key = api_key
         self._sleep = sleep
         self._clock = clock
         self._rng: Random = rng if rng is not None else random.Random()  # noqa: S311 - jitter, not a secret
         if limiter is None:
-            rpm = _check_requests_per_minute(requests_per_minute, "requests_per_minute")
+            rpm = check_requests_per_minute(requests_per_minute, "requests_per_minute")
             limiter = RateLimiter(rpm, 60.0, clock=clock, sleep=sleep)
         self.limiter = limiter
         if limiter.max_requests > API_REQUESTS_PER_MINUTE and self.base_url == DEFAULT_API_URL:
@@ -398,7 +217,7 @@ class JetEmailClient:
             settings.api_key,
             settings.api_url,
             requests_per_minute=settings.requests_per_minute,
-            **{"timeout": settings.timeout, **kwargs},
+            **{"timeout": _timeout_of(settings), **kwargs},
         )
 
     def __repr__(self) -> str:

@@ -221,6 +221,7 @@ class InboundDomainProvider(JetEmailProvider):
     INPUT_KEYS: ClassVar[tuple[str, ...]] = INBOUND_DOMAIN_FIELDS
     REPLACE_ON: ClassVar[frozenset[str]] = frozenset({"domain"})
     CREATE_ONLY: ClassVar[frozenset[str]] = frozenset({"adopt_existing"})
+    SECRET_INPUTS: ClassVar[frozenset[str]] = frozenset(WRITE_ONLY)
     EQUAL: ClassVar[Mapping[str, Callable[[Any, Any], bool]]] = EQUAL_BY_MEANING
 
     def validate(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]]:

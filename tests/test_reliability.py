@@ -24,7 +24,12 @@ from helpers import API_KEY, INBOUND, registered
 
 from pulumi_jetemail import InboundDomain
 from pulumi_jetemail._ratelimit import default_burst
-from pulumi_jetemail.client import DEFAULT_REQUEST_TIMEOUT, DEFAULT_TIMEOUT, ClientSettings
+from pulumi_jetemail.client import (
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_TIMEOUT,
+    ClientSettings,
+    _timeout_of,
+)
 from pulumi_jetemail.emulator import Emulator, RecordedRequest
 from pulumi_jetemail.errors import ConfigError
 from pulumi_jetemail.testing import ProviderError, ProviderServer, urn
@@ -479,7 +484,7 @@ def test_an_update_refused_by_the_api_fails_in_one_line_and_changes_nothing(
 def test_request_timeout_defaults_to_30_seconds_with_5_to_connect() -> None:
     settings = ClientSettings.resolve(lambda _key: None, {})
     assert settings.request_timeout == DEFAULT_REQUEST_TIMEOUT == 30.0
-    assert settings.timeout == DEFAULT_TIMEOUT
+    assert _timeout_of(settings) == DEFAULT_TIMEOUT
 
 
 @pytest.mark.parametrize(
@@ -495,8 +500,8 @@ def test_request_timeout_comes_from_stack_config_then_the_environment(
 ) -> None:
     settings = ClientSettings.resolve(config.get, environ)
     assert settings.request_timeout == expected
-    assert settings.timeout.read == expected
-    assert settings.timeout.connect == min(5.0, expected)
+    assert _timeout_of(settings).read == expected
+    assert _timeout_of(settings).connect == min(5.0, expected)
 
 
 @pytest.mark.parametrize("value", ["soon", "0", -1, "nan", "inf", 10**4, True])

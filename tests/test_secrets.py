@@ -221,7 +221,11 @@ def test_plain_http_to_a_remote_host_is_refused_before_any_request(
             lambda: InboundDomain("h", domain="h.example.com", delivery_type="forward")
         )
         checked = server.check(urn(INBOUND, "h"), {}, news)
-        assert checked.failures == []  # a preview does not need the endpoint
+        # The preview fails already, naming the setting (and up would fail the same way).
+        ((prop, reason),) = checked.failures
+        assert prop == ""
+        assert reason.startswith("provider settings: jetemail:apiUrl ")
+        assert "plain http would send the API key unencrypted" in reason
         with pytest.raises(ProviderError) as raised:
             server.create(urn(INBOUND, "h"), checked.inputs)
     last = raised.value.details.rstrip().rsplit("\n", 1)[-1]
