@@ -126,9 +126,9 @@ def assert_good_failures(
 ) -> None:
     """Every failure names a property given or required (a secret one in its reason only), in a
     short reason without a traceback or a secret."""
-    for prop, reason in failures:
-        if not prop:  # a secret input: the engine would print the value of a named property
-            prop = reason.split(":", 1)[0]
+    for named, reason in failures:
+        prop = named or reason.split(":", 1)[0]
+        if not named:  # a secret input: the engine would print the value of a named property
             assert prop in InboundDomainProvider.SECRET_INPUTS, reason
         assert prop in news or prop in REQUIRED[kind], (prop, reason)
         assert "Traceback" not in reason, reason
