@@ -74,6 +74,21 @@ def _integral(value: Any, what: str) -> int:
     return value
 
 
+def _kind(value: Any) -> str:
+    """What a value is, in the words of a Pulumi program's author (never the value itself)."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return "nothing" if value is None else "a value of another kind"
+
+
 def _show(value: Any) -> str:
     """A short, safe rendering of a bad value for an error message."""
     text = repr(value)
@@ -148,13 +163,24 @@ def _non_negative_int(value: Any) -> int:
     return number
 
 
+MAX_SMTP_PRIORITY = 65535
+"""An MX-style preference is 16 bits (RFC 5321): the highest priority value a server takes."""
+
+
+def _smtp_priority(value: Any) -> int:
+    number = _integral(value, f"from 0 to {MAX_SMTP_PRIORITY}")
+    if not 0 <= number <= MAX_SMTP_PRIORITY:
+        raise _fail(f"must be from 0 to {MAX_SMTP_PRIORITY}, lower tried first (got {number})")
+    return number
+
+
 class SmtpServer(BaseModel):
     """One SMTP server in object form: `{url, priority, tls_enabled}`."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     url: HostPort = Field(description="the server as 'host:port', e.g. 'mx.example.com:25'")
-    priority: Annotated[int, BeforeValidator(_non_negative_int)] | None = Field(
+    priority: Annotated[int, BeforeValidator(_smtp_priority)] | None = Field(
         default=None, description="lower is tried first"
     )
     tls_enabled: bool | None = Field(default=None, description="deliver over TLS")
@@ -163,7 +189,7 @@ class SmtpServer(BaseModel):
     @classmethod
     def _strict_bool(cls, value: Any) -> Any:
         if value is not None and not isinstance(value, bool):
-            raise _fail(f"tls_enabled must be true or false (got {_show(value)})")
+            raise _fail(f"must be true or false (got {_show(value)})")
         return value
 
 
@@ -260,8 +286,8 @@ def _check_headers(value: Any) -> dict[str, str]:
             raise _fail(f"header name {_show(name)} is not a valid HTTP header name")
         if not isinstance(header_value, str):
             raise _fail(
-                f"the value of header {name!r} must be a string "
-                f"(got {type(header_value).__name__}); quote numbers and booleans"
+                f"the value of header {name!r} must be a string (got {_kind(header_value)}); "
+                "quote numbers and booleans"
             )
         if any(c in header_value for c in "\r\n\x00"):
             raise _fail(f"the value of header {name!r} must not contain line breaks or NUL")
@@ -424,12 +450,44 @@ def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     return TypeAdapter(annotation)
 
 
+_OUR_WORDS = {
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "string_type": "must be a string",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "dict_type": "must be an object",
+    "list_type": "must be a list",
+    "missing": "is required",
+}
+"""pydantic's error types in our words (its own name Python types: `float`, `dict`)."""
+
+_NESTED_KEYS = {"smtp_servers": ("url", "priority", "tls_enabled")}
+"""The keys an object inside a list input takes, for the message about an unknown key."""
+
+
 def _describe_error(name: str, error: Any) -> str:
-    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"])
-    message = str(error["msg"])
-    if error["type"] != "jetemail":
-        message = f"{message[:1].lower()}{message[1:]} (got {_show(error.get('input'))})"
-    return f"{name}{where}: {message}"
+    """`<name>: [<where inside it>: ]<what is wrong and how to fix it>`, in our words."""
+    loc = list(error["loc"])
+    kind = error["type"]
+    if kind == "jetemail":
+        message = str(error["msg"])
+    elif kind == "extra_forbidden":
+        key = loc.pop() if loc else "?"
+        keys = ", ".join(_NESTED_KEYS.get(name, ()))
+        message = f"unknown key {key!r}" + (f": the keys are {keys}" if keys else "")
+    elif kind == "missing":
+        message = _OUR_WORDS[kind]
+    elif kind in _OUR_WORDS:
+        message = f"{_OUR_WORDS[kind]} (got {_show(error.get('input'))})"
+    else:
+        text = str(error["msg"])
+        message = f"{text[:1].lower()}{text[1:]} (got {_show(error.get('input'))})"
+    where = ", ".join(f"item {p}" if isinstance(p, int) else str(p) for p in loc)
+    return f"{name}: {where}: {message}" if where else f"{name}: {message}"
 
 
 def _validate_fields(

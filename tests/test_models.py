@@ -164,13 +164,31 @@ def test_check_none_means_absent() -> None:
             "a server object with an unknown key",
             {**SMTP, "smtp_servers": [{"url": "a.b:25", "weight": 1}]},
             "smtp_servers",
-            "weight",
+            "item 0: unknown key 'weight': the keys are url, priority, tls_enabled",
         ),
         (
             "a negative priority",
             {**SMTP, "smtp_servers": [{"url": "a.b:25", "priority": -1}]},
             "smtp_servers",
-            "0 or more",
+            "item 0, priority: must be from 0 to 65535",
+        ),
+        (
+            "a priority above 16 bits",
+            {**SMTP, "smtp_servers": [{"url": "a.b:25", "priority": 65536}]},
+            "smtp_servers",
+            "item 0, priority: must be from 0 to 65535",
+        ),
+        (
+            "servers given as one string",
+            {**SMTP, "smtp_servers": "mx.example.com:25"},
+            "smtp_servers",
+            "must be a list (got 'mx.example.com:25')",
+        ),
+        (
+            "a header value that is a number",
+            {**WEBHOOK, "webhook_headers": {"X-Retry": 3}},
+            "webhook_headers",
+            "must be a string (got a number)",
         ),
         (
             "tls_enabled as a string",
@@ -279,6 +297,8 @@ def test_check_names_the_bad_property(
     assert prop in failures, case
     assert failures[prop].startswith(prop), case
     assert words in failures[prop], case
+    for python_words in ("extra inputs", "float", "dict", "input should be"):
+        assert python_words not in failures[prop].lower(), case
 
 
 def test_check_reports_every_bad_property_once() -> None:
