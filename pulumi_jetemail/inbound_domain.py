@@ -350,6 +350,8 @@ class InboundDomainProvider(JetEmailProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """One PATCH with only what changed, then one GET; returns the full outputs."""
         news = self.canonical(news)
+        if olds.get("delivery_type") == "forward" and news["delivery_type"] != "forward":
+            self._refuse_to_strand_rules(id_, news)
         body = update_body(olds, news)
         prior = {**olds, **{k: news.get(k) for k in INBOUND_DOMAIN_FIELDS}}
         if body:
@@ -364,6 +366,20 @@ class InboundDomainProvider(JetEmailProvider):
             state["status"] = "active" if news.get("enabled", True) else "disabled"
             return UpdateResult(state)
         return UpdateResult(state_of(answer, prior))
+
+    def _refuse_to_strand_rules(self, id_: str, news: Mapping[str, Any]) -> None:
+        """A domain leaving forward mode with rules would strand them: the API refuses every
+        rule call on a domain in another mode, so their refresh and delete would fail."""
+        rules = self.client.list_forward_rules(id_)
+        if rules:
+            count = f"{len(rules)} forward rule" + ("" if len(rules) == 1 else "s")
+            raise JetEmailError(
+                f"cannot switch inbound domain {news['domain']} from forward to "
+                f"{news['delivery_type']} mode: it still has {count}, which the API would no "
+                "longer let this stack refresh or delete. Remove the ForwardRule resources of "
+                "this domain and run `pulumi up`, then switch delivery_type in a second "
+                "`pulumi up`. Nothing was changed."
+            )
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         """One DELETE; a domain already gone counts as deleted."""

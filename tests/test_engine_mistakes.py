@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, StackFactory
-from helpers import API_KEY
+from helpers import API_KEY, edited
 
 from pulumi_jetemail.emulator import Emulator
 from pulumi_jetemail.testing import PulumiStack
@@ -100,3 +100,31 @@ def test_a_preview_needs_no_api_key(pulumi_cli: Path, emu: Emulator) -> None:
         failed = s.up(check=False)
         assert "No JetEmail API key is set" in failed.stderr
     assert emu.requests == []
+
+
+def test_leaving_forward_mode_with_rules_declared_fails_at_up_and_changes_nothing(
+    stack: StackFactory, emu: Emulator, tmp_path: Path
+) -> None:
+    forwarding = ROOT / "examples" / "forwarding"
+    s = stack(forwarding)
+    s.up()
+    (domain,) = emu.domains()
+    s.program = edited(
+        forwarding / "__main__.py",
+        tmp_path / "smtp.py",
+        (
+            'delivery_type="forward",',
+            'delivery_type="smtp",\n    smtp_servers=["mx.example.com:25"],',
+        ),
+    )
+    assert s.preview().changes == {"update": 1, "same": 3}  # a preview cannot see the rules
+    failed = s.up(check=False)
+    assert failed.exit_code != 0
+    assert "from forward to smtp mode: it still has 2 forward rules" in failed.stderr
+    assert "Remove the ForwardRule resources of this domain" in failed.stderr
+    (live,) = emu.domains()
+    assert live["delivery_type"] == "forward"
+    assert len(emu.rules(domain["uuid"])) == 2
+    s.refresh()  # the rules still refresh and destroy
+    s.destroy()
+    assert emu.domains() == []

@@ -155,6 +155,44 @@ def test_mode_switch_sends_the_new_mode_only(provider: ProviderServer, emulator:
     assert len(outs["dns_records"]) == 4
 
 
+def test_leaving_forward_mode_with_rules_fails_before_changing_anything(
+    provider: ProviderServer, emulator: Emulator
+) -> None:
+    name = fresh_domain()
+    deployed = Deployed(provider, INBOUND, "f", forward(name))
+    rule = emulator.add_rule(deployed.id, {"localpart": "sales", "destination": "a@example.net"})
+    _, _, news = deployed.plan(**smtp(name))
+    emulator.clear_log()
+    with pytest.raises(ProviderError) as raised:
+        provider.update(deployed.id, deployed.urn, deployed.outs, news)
+    message = raised.value.details.rstrip().rsplit("\n", 1)[-1]
+    assert f"cannot switch inbound domain {name} from forward to smtp mode" in message
+    assert "still has 1 forward rule," in message
+    assert "Remove the ForwardRule resources" in message
+    assert [(r.method, r.path) for r in emulator.requests] == [
+        ("GET", f"/inbound/domains/{deployed.id}/forward-rules")
+    ]
+    live = emulator.domain(deployed.id)
+    assert live is not None
+    assert live["delivery_type"] == "forward"
+    assert [r["uuid"] for r in emulator.rules(deployed.id)] == [rule["uuid"]]
+
+    # Once the rules are gone, the same switch goes through.
+    emulator.remove_rule(deployed.id, rule["uuid"])
+    outs = deployed.apply(**smtp(name))
+    assert outs["delivery_type"] == "smtp"
+
+
+def test_a_switch_between_other_modes_lists_no_rules(
+    provider: ProviderServer, emulator: Emulator
+) -> None:
+    name = fresh_domain()
+    deployed = Deployed(provider, INBOUND, "w", webhook(name))
+    emulator.clear_log()
+    deployed.apply(**smtp(name))
+    assert not [r for r in emulator.requests if r.path.endswith("/forward-rules")]
+
+
 def test_disable_and_enable(provider: ProviderServer, emulator: Emulator) -> None:
     name = fresh_domain()
     deployed = Deployed(provider, INBOUND, "f", forward(name, enabled=False))

@@ -271,6 +271,28 @@ class Emulator:
         except ApiError as exc:
             raise _translated(exc) from None
 
+    def add_rule(self, domain_uuid: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Create a forward rule as another tool would (the create body of the API: localpart,
+        destination, active); the stored rule."""
+        try:
+            return dict(self._state.store.create_rule(domain_uuid, body))
+        except ApiError as exc:
+            raise _translated(exc) from None
+
+    def patch_rule(self, domain_uuid: str, rule_uuid: str, fields: dict[str, Any]) -> None:
+        """Change a rule out of band (drift), with the rules of its PATCH (destination, active)."""
+        try:
+            self._state.store.update_rule(domain_uuid, rule_uuid, fields)
+        except ApiError as exc:
+            raise _translated(exc) from None
+
+    def remove_rule(self, domain_uuid: str, rule_uuid: str) -> None:
+        """Delete a forward rule out of band."""
+        try:
+            self._state.store.delete_rule(domain_uuid, rule_uuid)
+        except ApiError as exc:
+            raise _translated(exc) from None
+
     def set_rule_verified(self, domain_uuid: str, rule_uuid: str, verified: bool = True) -> None:
         """Mark a rule's destination as verified, as if its owner clicked the mail's link."""
         try:
