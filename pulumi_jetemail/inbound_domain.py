@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Mapping
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -193,13 +195,54 @@ def _ambiguous(exc: JetEmailError) -> bool:
     return isinstance(exc, APIError) and exc.maybe_processed
 
 
-def _exists_message(domain: str) -> str:
+def _exists_message(domain: str, declared_twice: bool = False) -> str:
+    if declared_twice:
+        return (
+            f"inbound domain {domain} is declared twice in this program: this deploy has just "
+            "created it for another InboundDomain resource. Keep one declaration of each "
+            "domain (adopt_existing=True would make two resources manage one domain)."
+        )
     return (
-        f"inbound domain {domain} already exists on this JetEmail account. To manage it "
-        "from this stack, set adopt_existing=True (its webhook_secret cannot be read back and "
-        "will be empty); otherwise remove it from the account, or choose another domain. If an "
-        "earlier deploy was interrupted, this may be the domain it created."
+        f"inbound domain {domain} already exists on this JetEmail account. If this program "
+        "declares it twice, keep one declaration. If another stack or tool manages it, leave it "
+        "to that one, or remove it there first: adopt_existing=True would give it two owners. "
+        "If nothing manages it, set adopt_existing=True to take it over from this stack (its "
+        "webhook_secret cannot be read back and will be empty), or delete it in JetEmail. If "
+        "an earlier deploy was interrupted, this may be the domain it created."
     )
+
+
+class _CreatesHere:
+    """The domains this provider process is creating or has created: a 409 for one of them
+    means the program declares that domain twice (both creates run in this process)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._under_way: Counter[str] = Counter()
+        self._created: set[str] = set()
+
+    @contextlib.contextmanager
+    def creating(self, domain: str) -> Iterator[None]:
+        with self._lock:
+            self._under_way[domain] += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._under_way[domain] -= 1
+
+    def created(self, domain: str) -> None:
+        with self._lock:
+            self._created.add(domain)
+
+    def declared_twice(self, domain: str) -> bool:
+        """After a create of `domain` got a 409 (and left `creating`): whether another create
+        of it in this process is under way or done."""
+        with self._lock:
+            return domain in self._created or self._under_way[domain] > 0
+
+
+_CREATES_HERE = _CreatesHere()
 
 
 def _unchecked_message(domain: str, exc: APIError) -> str:
@@ -249,12 +292,16 @@ class InboundDomainProvider(JetEmailProvider):
         last: JetEmailError | None = None
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             try:
-                return DomainAnswer.model_validate(self.client.create_domain(body)), False
+                with _CREATES_HERE.creating(domain):
+                    answer = DomainAnswer.model_validate(self.client.create_domain(body))
+                _CREATES_HERE.created(domain)
+                return answer, False
             except ConflictError as exc:
-                if inputs.get("adopt_existing"):
+                twice = _CREATES_HERE.declared_twice(domain)
+                if inputs.get("adopt_existing") and not twice:
                     return self._adopt(inputs), True
-                if last is None:
-                    raise JetEmailError(_exists_message(domain)) from None
+                if last is None or twice:
+                    raise JetEmailError(_exists_message(domain, twice)) from None
                 last = exc  # the create we lost earlier has landed since
             except JetEmailError as exc:
                 if not _ambiguous(exc):

@@ -128,3 +128,50 @@ def test_leaving_forward_mode_with_rules_declared_fails_at_up_and_changes_nothin
     s.refresh()  # the rules still refresh and destroy
     s.destroy()
     assert emu.domains() == []
+
+
+def test_the_same_domain_declared_twice_fails_saying_so(
+    stack: StackFactory, emu: Emulator, tmp_path: Path
+) -> None:
+    program = tmp_path / "twice.py"
+    declare = (
+        "from pulumi_jetemail import InboundDomain\n"
+        'InboundDomain("{name}", domain="{domain}", delivery_type="forward")\n'
+    )
+    program.write_text(
+        declare.format(name="support", domain="example.com")
+        + declare.format(name="support-again", domain="Example.com.").split("\n", 1)[1]
+    )
+    s = stack(program)
+    failed = s.up(check=False)
+    assert failed.exit_code != 0
+    assert "inbound domain example.com is declared twice in this program" in failed.stderr
+    assert "adopt_existing=True would make two resources manage one domain" in failed.stderr
+    assert len(emu.domains()) == 1
+    # Keep the declaration whose create went through (the one the state holds).
+    (kept,) = [
+        r["urn"].rsplit("::", 1)[1]
+        for r in s.state()["deployment"]["resources"]
+        if r["type"].endswith("InboundDomain")
+    ]
+    program.write_text(declare.format(name=kept, domain="example.com"))
+    s.up()
+    s.preview(expect_no_changes=True)
+    assert len(emu.domains()) == 1
+    s.destroy()
+    assert emu.domains() == []
+
+
+def test_a_domain_that_exists_elsewhere_is_refused_with_both_cases_explained(
+    stack: StackFactory, emu: Emulator, tmp_path: Path
+) -> None:
+    emu.add_domain({"domain": "example.com", "delivery_type": "forward"})
+    program = tmp_path / "once.py"
+    program.write_text(
+        "from pulumi_jetemail import InboundDomain\n"
+        'InboundDomain("support", domain="example.com", delivery_type="forward")\n'
+    )
+    failed = stack(program).up(check=False)
+    assert "If this program declares it twice, keep one declaration" in failed.stderr
+    assert "adopt_existing=True would give it two owners" in failed.stderr
+    assert len(emu.domains()) == 1
