@@ -38,7 +38,7 @@ class ForwardRuleArgs:
     """The inputs of a ForwardRule."""
 
     domain_uuid: pulumi.Input[str] | None = None
-    """The uuid of the forward-mode InboundDomain (e.g. `domain.uuid`). Changing it replaces."""
+    """The forward-mode InboundDomain's uuid: pass `domain.id`. Changing it replaces the rule."""
     localpart: pulumi.Input[str] | None = None
     """The part before '@' to forward, or '*' for a catch-all. Changing it replaces."""
     destination: pulumi.Input[str] | None = None

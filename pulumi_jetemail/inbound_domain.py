@@ -44,7 +44,7 @@ class InboundDomainArgs:
     """The inputs of an InboundDomain (see the README for each field)."""
 
     domain: pulumi.Input[str] | None = None
-    """The primary domain that receives mail, e.g. 'example.com'. Changing it replaces it."""
+    """The domain that receives mail, e.g. 'example.com'. Changing it replaces it."""
     delivery_type: pulumi.Input[str] | None = None
     """'smtp', 'webhook' or 'forward'."""
     smtp_servers: pulumi.Input[list[Any]] | None = None
@@ -449,7 +449,7 @@ class InboundDomain(pulumi.dynamic.Resource, module="jetemail", name="InboundDom
     """
 
     domain: pulumi.Output[str]
-    """The primary domain, lowercase, without a trailing dot."""
+    """The domain, lowercase, without a trailing dot."""
     delivery_type: pulumi.Output[str]
     """'smtp', 'webhook' or 'forward'."""
     smtp_servers: pulumi.Output[list[Any] | None]

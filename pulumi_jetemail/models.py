@@ -111,7 +111,7 @@ def _canonical_domain(value: Any) -> str:
             raise _fail(f"{_show(value)} is not a valid internationalised domain name") from None
     if len(domain) > 253 or not DOMAIN_PATTERN.match(domain):
         raise _fail(
-            f"{_show(value)} is not a domain name: use the bare primary domain, "
+            f"{_show(value)} is not a domain name: use the bare domain, "
             "like 'example.com' (no scheme, no path, no '@')"
         )
     return domain
@@ -327,7 +327,8 @@ class InboundDomainInputs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     domain: Domain = Field(
-        description="The primary domain that receives mail, e.g. 'example.com'. "
+        description="The domain that receives mail, e.g. 'example.com' (JetEmail asks for a "
+        "primary domain, not mail.example.com). "
         "Changing it replaces the resource."
     )
     delivery_type: DeliveryTypeField = Field(
@@ -405,7 +406,7 @@ MODE_DEFAULTS: dict[str, dict[str, Any]] = {
 _OWNER = {field: mode for mode, fields in MODE_FIELDS.items() for field in fields}
 
 _REQUIRED_HINTS = {
-    "domain": "set domain to the primary domain that receives mail, e.g. 'example.com'",
+    "domain": "set domain to the domain that receives mail, e.g. 'example.com'",
     "delivery_type": "set delivery_type to 'smtp', 'webhook' or 'forward'",
     "smtp_servers": "set smtp_servers to the servers to relay to, e.g. ['mx.example.com:25']",
     "webhook_url": "set webhook_url to the URL that receives mail, "
@@ -633,7 +634,7 @@ def _check_destination(value: Any) -> str:
 def _check_uuid(value: Any) -> str:
     if isinstance(value, str) and _UUID4.match(value.strip().lower()):
         return value.strip().lower()
-    raise _fail(f"must be the uuid of an InboundDomain, e.g. domain.uuid (got {_show(value)})")
+    raise _fail(f"must be the uuid of an InboundDomain: pass domain.id (got {_show(value)})")
 
 
 class ForwardRuleInputs(BaseModel):
@@ -642,8 +643,8 @@ class ForwardRuleInputs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     domain_uuid: Annotated[str, BeforeValidator(_check_uuid)] = Field(
-        description="The uuid of the forward-mode InboundDomain the rule belongs to. "
-        "Changing it replaces the rule."
+        description="The uuid of the forward-mode InboundDomain the rule belongs to: pass "
+        "domain.id (known even while a preview updates the domain). Changing it replaces the rule."
     )
     localpart: Annotated[str, BeforeValidator(_canonical_localpart)] = Field(
         description="The address part before '@' to forward, or '*' for a catch-all. "

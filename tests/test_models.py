@@ -115,7 +115,7 @@ def test_check_none_means_absent() -> None:
             "a domain with a scheme",
             {**FORWARD, "domain": "https://example.com"},
             "domain",
-            "primary domain",
+            "use the bare domain",
         ),
         ("a domain that is a number", {**FORWARD, "domain": 42}, "domain", "domain name"),
         (

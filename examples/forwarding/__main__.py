@@ -8,7 +8,7 @@ from pulumi_jetemail import ForwardRule, InboundDomain
 config = pulumi.Config()
 domain = InboundDomain(
     "forwarding",
-    domain=config.get("domain") or "forward.example.com",
+    domain=config.get("domain") or "forwarding.example",
     delivery_type="forward",
 )
 # `domain.id` is the domain's uuid too, and it stays known while a preview updates the domain

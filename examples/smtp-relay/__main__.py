@@ -7,7 +7,7 @@ from pulumi_jetemail import InboundDomain
 config = pulumi.Config()
 relay = InboundDomain(
     "relay",
-    domain=config.get("domain") or "relay.example.com",
+    domain=config.get("domain") or "example.net",
     delivery_type="smtp",
     smtp_servers=[
         {"url": "mx1.example.com:25", "priority": 1, "tls_enabled": True},

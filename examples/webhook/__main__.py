@@ -8,7 +8,7 @@ from pulumi_jetemail import InboundDomain
 config = pulumi.Config()
 hooks = InboundDomain(
     "hooks",
-    domain=config.get("domain") or "hooks.example.com",
+    domain=config.get("domain") or "example.org",
     delivery_type="webhook",
     webhook_url="https://api.example.com/inbound-mail",
     webhook_method="PUT",
