@@ -49,3 +49,15 @@ def test_importing_the_package_loads_neither_emulator_nor_harness_nor_httpx() ->
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_emulator_without_its_extra_names_the_extra() -> None:
+    # Starlette hidden as if the `emulator` extra were not installed.
+    code = "import sys; sys.modules['starlette'] = None; import pulumi_jetemail.emulator"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode != 0
+    last = out.stderr.strip().splitlines()[-1]
+    assert last == (
+        "ModuleNotFoundError: the JetEmail emulator needs starlette, which the `emulator` extra "
+        "installs: pip install 'pulumi-jetemail[emulator]'"
+    )

@@ -47,6 +47,16 @@ Picks where the docs say nothing ("Not known" in jetemail-api.md):
 
 from __future__ import annotations
 
+try:
+    import starlette  # noqa: F401
+    import uvicorn  # noqa: F401
+except ModuleNotFoundError as missing:  # pragma: no cover - shown by a subprocess test
+    raise ModuleNotFoundError(
+        f"the JetEmail emulator needs {missing.name}, which the `emulator` extra installs: "
+        "pip install 'pulumi-jetemail[emulator]'",
+        name=missing.name,
+    ) from None
+
 from .app import RecordedRequest
 from .server import Emulator
 
