@@ -144,7 +144,14 @@ class JetEmailProvider(ResourceProvider):
             reason = f"{name} inputs could not be checked: {redact(str(exc))[:200]}"
             return CheckResult(dict(news), [CheckFailure("", reason)])
         failures = [*failures, *self._settings_failures()]
+        for risk in self.risks(inputs):
+            log.warning("%s", risk)
         return CheckResult(inputs, [self._check_failure(f) for f in failures])
+
+    def risks(self, _inputs: Mapping[str, Any]) -> list[str]:
+        """Legal but risky inputs, logged as warnings at check (preview and up); subclasses
+        say which. The provider process's warnings reach the CLI's stderr."""
+        return []
 
     def _settings_failures(self) -> list[Failure]:
         """A bad provider setting fails the preview too, before anything is sent; a missing

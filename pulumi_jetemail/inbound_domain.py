@@ -28,6 +28,7 @@ from .models import (
     Failure,
     canonical_inbound_domain,
     dns_records_for,
+    inbound_domain_risks,
     keep_user_form,
     smtp_servers_equal,
 )
@@ -269,6 +270,9 @@ class InboundDomainProvider(JetEmailProvider):
 
     def validate(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]]:
         return canonical_inbound_domain(news, is_unknown)
+
+    def risks(self, inputs: Mapping[str, Any]) -> list[str]:
+        return [f"inbound domain {inputs.get('domain')}: {r}" for r in inbound_domain_risks(inputs)]
 
     # check and diff: JetEmailProvider (declarative, no network)
 

@@ -50,6 +50,7 @@ __all__ = [
     "canonical_inbound_domain",
     "contains_unknown",
     "dns_records_for",
+    "inbound_domain_risks",
     "smtp_servers_equal",
 ]
 
@@ -583,6 +584,28 @@ def canonical_inbound_domain(
     failures += by_property.values()
     _fill_defaults(InboundDomainInputs, canonical)
     return _merge(known, canonical, pending), failures
+
+
+def inbound_domain_risks(inputs: Mapping[str, Any]) -> list[str]:
+    """Legal but risky inputs, to be said out loud (never quoting a secret's value)."""
+    risks: list[str] = []
+    url, auth = inputs.get("webhook_url"), inputs.get("webhook_auth_header")
+    if isinstance(url, str) and url.lower().startswith("http://") and auth:
+        risks.append(
+            "webhook_url is plain http:// and webhook_auth_header is set: the header travels "
+            "unencrypted with every delivery; use an https:// URL"
+        )
+    headers = inputs.get("webhook_headers")
+    if (
+        auth
+        and isinstance(headers, Mapping)
+        and any(isinstance(k, str) and k.lower() == "authorization" for k in headers)
+    ):
+        risks.append(
+            "webhook_headers has an Authorization header and webhook_auth_header is set too: "
+            "which one a delivery carries is up to JetEmail; set only webhook_auth_header"
+        )
+    return risks
 
 
 def _merge(

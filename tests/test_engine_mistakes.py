@@ -175,3 +175,37 @@ def test_a_domain_that_exists_elsewhere_is_refused_with_both_cases_explained(
     assert "If this program declares it twice, keep one declaration" in failed.stderr
     assert "adopt_existing=True would give it two owners" in failed.stderr
     assert len(emu.domains()) == 1
+
+
+def test_risky_but_legal_webhook_inputs_are_said_out_loud_at_preview(
+    stack: StackFactory, emu: Emulator, tmp_path: Path
+) -> None:
+    program = tmp_path / "risky.py"
+    program.write_text(
+        "from pulumi_jetemail import InboundDomain\n"
+        'InboundDomain("hooks", domain="example.org", delivery_type="webhook",\n'
+        '    webhook_url="http://hooks.example.org/in",\n'
+        f"    webhook_auth_header={AUTH.strip()!r},\n"
+        f'    webhook_headers={{"authorization": {HEADER.strip()!r}}})\n'
+    )
+    run = stack(program).preview()
+    assert run.changes == {"create": 2}
+    assert "webhook_url is plain http:// and webhook_auth_header is set" in run.stderr
+    assert "webhook_headers has an Authorization header and webhook_auth_header" in run.stderr
+    for secret in (AUTH.strip(), HEADER.strip()):
+        assert secret not in run.output
+    assert emu.requests == []
+
+
+def test_an_https_webhook_with_an_auth_header_warns_of_nothing(
+    stack: StackFactory, tmp_path: Path
+) -> None:
+    program = tmp_path / "fine.py"
+    program.write_text(
+        "from pulumi_jetemail import InboundDomain\n"
+        'InboundDomain("hooks", domain="example.org", delivery_type="webhook",\n'
+        '    webhook_url="https://hooks.example.org/in", webhook_auth_header="Bearer t",\n'
+        '    webhook_headers={"X-Team": "mail"})\n'
+    )
+    run = stack(program).preview()
+    assert "webhook_" not in run.stderr
