@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # The CLI `make pulumi` builds, and the dynamic-provider plugin beside it, come first on PATH.
 export PATH := $(CURDIR)/.tools/pulumi/bin:$(PATH)
 
-.PHONY: test lint typecheck pytest pulumi demo bench emulator clean
+.PHONY: test lint typecheck pytest pulumi test-matrix dist demo bench emulator clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ pytest: pulumi
 pulumi: $(STAMP)
 	$(PY) tools/get_pulumi.py
 
+# The whole suite on each supported Python the machine has, and with the lowest pins.
+test-matrix: pulumi
+	$(PY) tools/test_matrix.py
+
+# sdist and wheel into dist/, both checked by twine.
+dist: $(STAMP)
+	rm -rf dist
+	$(PY) -m build --sdist --wheel --outdir dist .
+	$(VENV)/bin/twine check --strict dist/*
+
 demo: pulumi
 	$(PY) tools/demo.py
 
@@ -40,4 +50,4 @@ emulator: $(STAMP)
 	$(PY) -m pulumi_jetemail.emulator --port 8025 --api-key api_local
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .venv-matrix .tools dist .pytest_cache .mypy_cache .ruff_cache build *.egg-info
