@@ -5,11 +5,12 @@ domains and rules, and no provider process is left running."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,20 +30,23 @@ for i in range({DOMAINS}):
 DEADLINE = 30.0
 
 
+def _processes() -> Iterator[tuple[int, Path]]:
+    """(pid, /proc folder) of every process that is still there."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            yield int(entry), Path("/proc") / entry
+
+
 def _children(name: str) -> list[int]:
     """Pids of this process's children called `name`."""
     found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
-        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
-        if ppid == os.getpid() and comm == name:
-            found.append(int(entry))
+    for pid, proc in _processes():
+        with contextlib.suppress(OSError):
+            stat = (proc / "stat").read_text()
+            comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
+            if ppid == os.getpid() and comm == name:
+                found.append(pid)
     return found
 
 
@@ -50,16 +54,11 @@ def _providers_of(s: PulumiStack) -> list[int]:
     """Pids of provider processes started for this stack (they carry its PULUMI_HOME)."""
     marker = f"PULUMI_HOME={s.env['PULUMI_HOME']}".encode()
     found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            environ = Path(f"/proc/{entry}/environ").read_bytes()
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"pulumi.dynamic" in cmdline and marker in environ.split(b"\0"):
-            found.append(int(entry))
+    for pid, proc in _processes():
+        with contextlib.suppress(OSError):
+            environ = (proc / "environ").read_bytes().split(b"\0")
+            if b"pulumi.dynamic" in (proc / "cmdline").read_bytes() and marker in environ:
+                found.append(pid)
     return found
 
 

@@ -213,16 +213,10 @@ class PulumiStack:
         return self._run(
             "preview",
             flags,
-            lambda out, err: (
-                self._auto.preview(
-                    diff=diff,
-                    expect_no_changes=expect_no_changes,
-                    color="never",
-                    on_output=out,
-                    on_error=err,
-                ).change_summary
-            ),
             check,
+            self._auto.preview,
+            diff=diff,
+            expect_no_changes=expect_no_changes,
         )
 
     def up(
@@ -231,18 +225,7 @@ class PulumiStack:
         """``pulumi up --yes`` (the Automation API skips the preview a user would see first)."""
         flags = ["--yes", *_flags(diff=diff, expect_no_changes=expect_no_changes)]
         return self._run(
-            "up",
-            flags,
-            lambda out, err: _changes(
-                self._auto.up(
-                    diff=diff,
-                    expect_no_changes=expect_no_changes,
-                    color="never",
-                    on_output=out,
-                    on_error=err,
-                ).summary
-            ),
-            check,
+            "up", flags, check, self._auto.up, diff=diff, expect_no_changes=expect_no_changes
         )
 
     def refresh(
@@ -259,28 +242,15 @@ class PulumiStack:
         return self._run(
             "refresh",
             flags,
-            lambda out, err: _changes(
-                self._auto.refresh(
-                    clear_pending_creates=clear_pending_creates or None,
-                    expect_no_changes=expect_no_changes,
-                    color="never",
-                    on_output=out,
-                    on_error=err,
-                ).summary
-            ),
             check,
+            self._auto.refresh,
+            clear_pending_creates=clear_pending_creates or None,
+            expect_no_changes=expect_no_changes,
         )
 
     def destroy(self, *, check: bool = True) -> StackRun:
         """``pulumi destroy --yes``."""
-        return self._run(
-            "destroy",
-            ["--yes"],
-            lambda out, err: _changes(
-                self._auto.destroy(color="never", on_output=out, on_error=err).summary
-            ),
-            check,
-        )
+        return self._run("destroy", ["--yes"], check, self._auto.destroy)
 
     def cli(self, *args: str, check: bool = True) -> StackRun:
         """Any other ``pulumi`` command on this stack, e.g. ``cli("stack", "output")``."""
@@ -315,22 +285,23 @@ class PulumiStack:
         return self._stack
 
     def _run(
-        self,
-        verb: str,
-        flags: list[str],
-        call: Callable[[Callable[[str], None], Callable[[str], None]], Mapping[Any, int] | None],
-        check: bool,
+        self, verb: str, flags: list[str], check: bool, method: Any, **options: Any
     ) -> StackRun:
+        """One Automation API command, with what the CLI printed and how it ended."""
         stdout: list[str] = []
         stderr: list[str] = []
         command = " ".join(["pulumi", verb, *flags])
         try:
-            changes = call(stdout.append, stderr.append) or {}
+            result = method(
+                color="never", on_output=stdout.append, on_error=stderr.append, **options
+            )
         except auto.CommandError as exc:
             run = StackRun(command, _exit_code(exc), "\n".join(stdout), "\n".join(stderr))
             if check:
                 raise StackCommandError(run) from None
             return run
+        summary = getattr(result, "summary", None)
+        changes = (result.change_summary if summary is None else summary.resource_changes) or {}
         return StackRun(
             command,
             0,
@@ -397,10 +368,6 @@ def _flags(*, diff: bool = False, expect_no_changes: bool = False) -> list[str]:
     return [
         flag for flag, on in (("--diff", diff), ("--expect-no-changes", expect_no_changes)) if on
     ]
-
-
-def _changes(summary: auto.UpdateSummary | None) -> Mapping[Any, int] | None:
-    return summary.resource_changes if summary is not None else None
 
 
 def _exit_code(exc: auto.CommandError) -> int:
