@@ -14,6 +14,7 @@ from google.protobuf import json_format
 from pulumi.runtime import mocks, rpc
 
 from pulumi_jetemail import ForwardRule, ForwardRuleArgs, InboundDomain, InboundDomainArgs
+from pulumi_jetemail.testing import install_mocks
 
 UUID = "550e8400-e29b-41d4-a716-446655440000"
 
@@ -52,7 +53,7 @@ class RecordingMonitor(mocks.MockMonitor):
 @pytest.fixture
 def monitor() -> RecordingMonitor:
     recording = RecordingMonitor(Recorder())
-    pulumi.runtime.set_mocks(Recorder(), monitor=recording, preview=False)
+    install_mocks(Recorder(), monitor=recording)
     return recording
 
 

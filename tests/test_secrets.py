@@ -20,7 +20,7 @@ from pulumi.runtime import mocks, rpc
 
 from pulumi_jetemail import InboundDomain, InboundDomainArgs
 from pulumi_jetemail.emulator import Emulator
-from pulumi_jetemail.testing import PROVIDER_KEY, ProviderError, ProviderServer, urn
+from pulumi_jetemail.testing import PROVIDER_KEY, ProviderError, ProviderServer, install_mocks, urn
 
 AUTH = ("Bearer auth-sentinel-one", "Bearer auth-sentinel-two")
 HEADER = ("hdr-sentinel-one", "hdr-sentinel-two")
@@ -272,7 +272,7 @@ _program_names = itertools.count()
 
 def program(build: Any) -> list[tuple[str, set[str], dict[str, Any]]]:
     monitor = _Monitor()
-    pulumi.runtime.set_mocks(_Mocks(), monitor=monitor, preview=False)
+    install_mocks(_Mocks(), monitor=monitor)
 
     @pulumi.runtime.test  # type: ignore[misc]
     def run() -> pulumi.Output[str]:

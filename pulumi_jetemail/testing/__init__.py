@@ -26,7 +26,7 @@ from pulumi_jetemail.testing._grpc import (
     serialize_provider,
     urn,
 )
-from pulumi_jetemail.testing._inputs import registered_inputs
+from pulumi_jetemail.testing._inputs import install_mocks, registered_inputs
 from pulumi_jetemail.testing._stack import PulumiStack, StackCommandError, StackRun
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "StackRun",
     "decode_properties",
     "encode_properties",
+    "install_mocks",
     "registered_inputs",
     "serialize_provider",
     "urn",

@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 import pulumi
 from pulumi.runtime import mocks, rpc
 
-__all__ = ["registered_inputs"]
+__all__ = ["install_mocks", "registered_inputs"]
+
+_loops = threading.local()
+
+
+def install_mocks(
+    program_mocks: mocks.Mocks, *, monitor: mocks.MockMonitor | None = None, preview: bool = False
+) -> None:
+    """`pulumi.runtime.set_mocks`, with an event loop for this thread first.
+
+    The SDK registers resources on the thread's current event loop; Python 3.12 deprecates
+    (and 3.14 removes) making one implicitly, so a test that mocks outside a running loop
+    gets one here: the same loop for every call on a thread, never closed under it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        try:
+            asyncio.get_event_loop()
+        except (RuntimeError, DeprecationWarning):
+            if getattr(_loops, "loop", None) is None:
+                _loops.loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(_loops.loop)
+    pulumi.runtime.set_mocks(program_mocks, monitor=monitor, preview=preview)
 
 
 class _Echo(mocks.Mocks):
@@ -42,11 +66,11 @@ def registered_inputs(build: Callable[[], pulumi.Resource]) -> dict[str, Any]:
         news = registered_inputs(lambda: InboundDomain("d", domain="example.com",
                                                        delivery_type="forward"))
 
-    It runs `build` under Pulumi's mocks (`pulumi.runtime.set_mocks`), which stay installed
-    afterwards, as after any mocked test.
+    It runs `build` under Pulumi's mocks (`install_mocks`), which stay installed afterwards,
+    as after any mocked test.
     """
     recorder = _Recorder()
-    pulumi.runtime.set_mocks(_Echo(), monitor=recorder, preview=False)
+    install_mocks(_Echo(), monitor=recorder)
 
     @pulumi.runtime.test  # type: ignore[untyped-decorator,unused-ignore]
     def run() -> pulumi.Output[str]:
