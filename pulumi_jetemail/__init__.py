@@ -2,8 +2,9 @@
 
     from pulumi_jetemail import InboundDomain, ForwardRule
 
-The emulator (`pulumi_jetemail.emulator`) and the offline harness (`pulumi_jetemail.testing`)
-are imported on demand: they need the `emulator` extra.
+The emulator (`pulumi_jetemail.emulator`, which needs the `emulator` extra) and the testing
+helpers (`pulumi_jetemail.testing`: stacks under the real Pulumi CLI, the provider harness)
+are imported on demand.
 """
 
 from __future__ import annotations
