@@ -156,7 +156,7 @@ class PulumiStack:
         if find_dynamic_plugin(self._cli, path) is None:
             write_dynamic_plugin(root / "bin")
             env["PATH"] = os.pathsep.join([str(root / "bin"), path])
-        command = auto.PulumiCommand(root=str(_cli_root(self._cli)))
+        command = auto.PulumiCommand(root=str(_cli_root(self._cli, root / "cli")))
         workspace = auto.LocalWorkspace(
             work_dir=str(work),
             pulumi_home=env["PULUMI_HOME"],
@@ -315,7 +315,7 @@ class PulumiStack:
         runtime, such as YAML, run by its language host)."""
         if callable(self._program) or not Path(self._program).is_dir():
             return True
-        runtime = yaml.safe_load((Path(self._program) / "Pulumi.yaml").read_text())["runtime"]
+        runtime = _project_file(Path(self._program))["runtime"]
         return bool((runtime["name"] if isinstance(runtime, dict) else runtime) == "python")
 
     def _project_settings(self) -> dict[str, Any]:
@@ -324,7 +324,7 @@ class PulumiStack:
         in this process, so the project's virtualenv and toolchain options do not apply."""
         settings: dict[str, Any] = {}
         if not callable(self._program) and Path(self._program).is_dir():
-            loaded = yaml.safe_load((Path(self._program) / "Pulumi.yaml").read_text())
+            loaded = _project_file(Path(self._program))
             settings = {k: loaded[k] for k in ("name", "description", "config") if k in loaded}
         name = self._project or settings.get("name") or "jetemail-test"
         return {**settings, "name": name, "runtime": "python"}
@@ -335,7 +335,7 @@ class PulumiStack:
             return program
         path = Path(program)
         if path.is_dir():
-            loaded = yaml.safe_load((path / "Pulumi.yaml").read_text())
+            loaded = _project_file(path)
             main = path / str(loaded.get("main") or ".")
             path = main / "__main__.py" if main.is_dir() else main
         if not path.is_file():
@@ -352,16 +352,20 @@ class PulumiStack:
         return run_program
 
 
-def _cli_root(cli: Path) -> Path:
-    """The directory whose ``bin/pulumi`` is `cli`, as the Automation API wants it."""
+def _project_file(directory: Path) -> dict[str, Any]:
+    """The project's Pulumi.yaml, parsed."""
+    return dict(yaml.safe_load((directory / "Pulumi.yaml").read_text()))
+
+
+def _cli_root(cli: Path, spare: Path) -> Path:
+    """The directory whose ``bin/pulumi`` is `cli`, as the Automation API wants it: the CLI's
+    own when it lives in a ``bin`` folder, else `spare` with a link to it."""
     resolved = cli.resolve()
     if resolved.name == "pulumi" and resolved.parent.name == "bin":
         return resolved.parent.parent
-    # A CLI somewhere else: give the Automation API the layout it expects.
-    root = Path(tempfile.mkdtemp(prefix="jetemail-cli-"))
-    (root / "bin").mkdir()
-    (root / "bin" / "pulumi").symlink_to(resolved)
-    return root
+    (spare / "bin").mkdir(parents=True)
+    (spare / "bin" / "pulumi").symlink_to(resolved)
+    return spare
 
 
 def _flags(*, diff: bool = False, expect_no_changes: bool = False) -> list[str]:
