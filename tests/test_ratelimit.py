@@ -208,6 +208,10 @@ class VirtualTime:
             self._running -= 1
             self._advance()
             assert self._cond.wait_for(lambda: self._now >= until, timeout=10)
+            # Each sleeper takes its own wake-up out: a stale one left behind (two sleepers
+            # due at the same time) would stop the clock at a time already reached.
+            self._wakeups.remove(until)
+            heapq.heapify(self._wakeups)
             self._running += 1
 
     def finished(self) -> None:
@@ -217,7 +221,7 @@ class VirtualTime:
 
     def _advance(self) -> None:
         if self._running == 0 and self._wakeups:
-            self._now = max(self._now, heapq.heappop(self._wakeups))
+            self._now = max(self._now, self._wakeups[0])
             self._cond.notify_all()
 
 
