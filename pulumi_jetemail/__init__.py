@@ -9,6 +9,8 @@ are imported on demand.
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+
 from .errors import (
     APIConnectionError,
     APIError,
@@ -25,6 +27,11 @@ from .errors import (
 )
 from .forward_rule import ForwardRule, ForwardRuleArgs
 from .inbound_domain import InboundDomain, InboundDomainArgs
+
+try:
+    __version__ = version("pulumi-jetemail")
+except PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0.0.0"
 
 __all__ = [
     "APIConnectionError",
@@ -43,4 +50,5 @@ __all__ = [
     "RateLimitError",
     "ServerError",
     "ValidationError",
+    "__version__",
 ]

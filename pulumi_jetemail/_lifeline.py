@@ -20,9 +20,19 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+
+from .errors import JetEmailError
 
 log = logging.getLogger("pulumi_jetemail")
+
+_PROVIDER_PROGRAMS = (
+    "pulumi/dynamic/__main__.py",
+    "pulumi-resource-jetemail",
+    "pulumi_jetemail/plugin.py",
+)
+"""How a provider process started by the engine is named: the SDK's dynamic server, or the
+native plugin (its console script, or the module run directly)."""
 
 WATCH_INTERVAL = 1.0
 """Seconds between two looks at the engine once `watch()` runs."""
@@ -43,7 +53,8 @@ _process = _Process()
 def engine_address(argv: list[str] | None = None) -> tuple[str, int] | None:
     """The engine's ``host:port`` from the provider's command line, None if it has none."""
     args = sys.argv if argv is None else argv
-    if len(args) < 2 or not args[0].replace(os.sep, "/").endswith("pulumi/dynamic/__main__.py"):
+    program = args[0].replace(os.sep, "/") if args else ""
+    if len(args) < 2 or not program.endswith(_PROVIDER_PROGRAMS):
         return None
     host, _, port = args[1].rpartition(":")
     if not host or not port.isdigit():
@@ -98,3 +109,17 @@ def _watch(address: tuple[str, int]) -> None:
                 continue
             log.warning("the Pulumi engine is gone; this provider process stops")
             os._exit(0)
+
+
+def undo_if_orphaned(what: str, undo: Callable[[], None]) -> None:
+    """After a create: if the engine that asked for it is gone (killed mid-deploy), undo it
+    and fail, since no state will ever record it."""
+    if engine_alive():
+        return
+    log.warning("the Pulumi engine went away while %s was created; removing it again", what)
+    undo()
+    raise JetEmailError(
+        f"the Pulumi engine stopped while {what} was created, so it was removed again. "
+        "Run `pulumi cancel` if the stack is still locked, then `pulumi refresh "
+        "--clear-pending-creates` and `pulumi up`."
+    )

@@ -1,5 +1,5 @@
-"""What both dynamic providers share: settings, the lazy client, a check that never raises,
-and one declarative diff.
+"""The dynamic door: the SDK's `ResourceProvider` calls handed to the shared provider logic,
+plus what both doors share about settings and check failures.
 
 The provider instance is pickled (by reference, with its `__dict__`) into every resource's
 `__provider` input, so it must be empty when the program creates it: settings are read in
@@ -13,22 +13,27 @@ import dataclasses
 import functools
 import logging
 import os
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
     ConfigureRequest,
+    CreateResult,
     DiffResult,
+    ReadResult,
     ResourceProvider,
+    UpdateResult,
 )
-from pulumi.output import Unknown
 
 from . import _lifeline
-from .errors import ConfigError, JetEmailError, redact
-from .models import Failure, contains_unknown
+from ._declare import Declaration
+from ._logic import Logic
+from ._settings import KEY_HINT, MISSING_KEY_MESSAGE
+from .errors import AuthError, ConfigError, JetEmailError, redact
+from .models import Failure
 
 if TYPE_CHECKING:
     from ._settings import ClientSettings
@@ -37,36 +42,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("pulumi_jetemail")
 
 
-def is_unknown(value: Any) -> bool:
-    """True for a value the engine does not know yet (during preview)."""
-    return isinstance(value, Unknown)
-
-
-def known(value: Any) -> bool:
-    """True when `value` holds no unknown anywhere."""
-    return not contains_unknown(value, is_unknown)
-
-
 class JetEmailProvider(ResourceProvider):
-    """Base of the JetEmail providers.
+    """Base of the dynamic providers: the engine's calls handed to the shared logic
+    (`_logic.py`), which a subclass names in `LOGIC`."""
 
-    Subclasses declare their inputs and how they diff; they do not code diff themselves:
-    - `INPUT_KEYS`: the input properties, in canonical form in both inputs and outputs;
-    - `REPLACE_ON`: the inputs whose change replaces the resource;
-    - `REPLACE_ON_UNKNOWN`: whether a value not known yet in `REPLACE_ON` previews as a
-      replacement (else as an update; `pulumi up` diffs again with the value known);
-    - `CREATE_ONLY`: inputs that only steer create and never cause a diff;
-    - `SECRET_INPUTS`: inputs that are always secret (never named as a check failure's
-      property, whose value the engine prints);
-    - `EQUAL`: per-key comparisons by meaning (default: ==).
-    """
-
-    INPUT_KEYS: ClassVar[tuple[str, ...]] = ()
-    REPLACE_ON: ClassVar[frozenset[str]] = frozenset()
-    REPLACE_ON_UNKNOWN: ClassVar[bool] = True
-    CREATE_ONLY: ClassVar[frozenset[str]] = frozenset()
-    SECRET_INPUTS: ClassVar[frozenset[str]] = frozenset()
-    EQUAL: ClassVar[Mapping[str, Callable[[Any, Any], bool]]] = {}
+    LOGIC: ClassVar[Any]
 
     _config_get: Callable[[str], Any]
     _settings: ClientSettings | ConfigError
@@ -74,8 +54,11 @@ class JetEmailProvider(ResourceProvider):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         for name in ("create", "read", "update", "delete"):
-            if name in vars(cls):
-                setattr(cls, name, _lifecycle_call(vars(cls)[name]))
+            setattr(cls, name, _lifecycle_call(getattr(cls, name)))
+
+    @property
+    def logic(self) -> Logic:
+        return cast("Logic", type(self).LOGIC)
 
     # -------------------------------------------------------------- configuration
 
@@ -91,116 +74,109 @@ class JetEmailProvider(ResourceProvider):
         self.__dict__.pop("_settings", None)
         _lifeline.watch()
 
-    def undo_if_orphaned(self, what: str, undo: Callable[[], None]) -> None:
-        """After a create: if the engine that asked for it is gone (killed mid-deploy), undo
-        it and fail, since no state will ever record it (see `_lifeline`)."""
-        if _lifeline.engine_alive():
-            return
-        log.warning("the Pulumi engine went away while %s was created; removing it again", what)
-        undo()
-        raise JetEmailError(
-            f"the Pulumi engine stopped while {what} was created, so it was removed again. "
-            "Run `pulumi cancel` if the stack is still locked, then `pulumi refresh "
-            "--clear-pending-creates` and `pulumi up`."
-        )
-
     def settings(self) -> ClientSettings | ConfigError:
         """The client settings from the stack config and the environment, resolved once (a
         bad setting comes back as its error; no HTTP client is imported)."""
         settings = self.__dict__.get("_settings")
         if settings is None:  # the first call (no `_config_get` if the engine sent no Configure)
-            settings = self._settings = _resolve(self.__dict__.get("_config_get", _no_config))
+            settings = self._settings = resolve_settings(
+                self.__dict__.get("_config_get", _no_config)
+            )
         return settings
 
     @property
     def client(self) -> JetEmailClient:
         """The process's shared client, built on first use (after `configure`)."""
-        from .client import shared_client
-
-        settings = self.settings()
-        if isinstance(settings, ConfigError):
-            raise settings
-        return shared_client(settings)
+        return client_for(self.settings())
 
     # ---------------------------------------------------------------------- check
 
-    def validate(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]]:
-        """Canonical inputs and failures; subclasses implement it with their model."""
-        raise NotImplementedError
-
-    def canonical(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        """Checked inputs as they come back over the wire, canonical again (the wire turns
-        every number into a float, and the API refuses `30000.0` where it wants 30000)."""
-        inputs, _ = self.validate({k: v for k, v in props.items() if k in self.INPUT_KEYS})
-        return inputs
-
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate inputs and return them in canonical form. Never raises."""
-        try:
-            inputs, failures = self.validate(news)
-        except Exception as exc:  # check must answer, whatever the input
-            log.debug("check failed unexpectedly", exc_info=True)
-            name = type(self).__name__.removesuffix("Provider")
-            reason = f"{name} inputs could not be checked: {redact(str(exc))[:200]}"
-            return CheckResult(dict(news), [CheckFailure("", reason)])
-        failures = [*failures, *self._settings_failures()]
-        for risk in self.risks(inputs):
-            log.warning("%s", risk)
-        return CheckResult(inputs, [self._check_failure(f) for f in failures])
-
-    def risks(self, _inputs: Mapping[str, Any]) -> list[str]:
-        """Legal but risky inputs, logged as warnings at check (preview and up); subclasses
-        say which. The provider process's warnings reach the CLI's stderr."""
-        return []
-
-    def _settings_failures(self) -> list[Failure]:
-        """A bad provider setting fails the preview too, before anything is sent; a missing
-        API key does not (a preview needs none)."""
-        settings = self.settings()
-        if isinstance(settings, ConfigError):
-            return [Failure("", f"provider settings: {settings}")]
-        return []
-
-    def _check_failure(self, failure: Failure) -> CheckFailure:
-        """The engine prints a failure as `property <p> value {<program's value>} has a
-        problem: <reason>`: the reason does not say the name again. A failure about a secret
-        input names it in the reason only, so that its value is never printed."""
-        name = failure.property
-        reason = failure.reason.removeprefix(f"{name}: ") if name else failure.reason
-        if name in self.SECRET_INPUTS:
-            return CheckFailure("", f"{name}: {reason}")
-        return CheckFailure(name, reason)
+        inputs, failures = checked(self.logic, news, self.settings())
+        return CheckResult(inputs, [CheckFailure(f.property, f.reason) for f in failures])
 
     # ----------------------------------------------------------------------- diff
 
-    def same(self, key: str, old: Any, new: Any) -> bool:
-        """Whether an input is unchanged; a value not known yet counts as changed."""
-        if not known(new):
-            return False
-        return self.EQUAL.get(key, _plain_equal)(old, new)
-
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare canonical inputs (old outputs against new inputs); no network."""
-        changed = [
-            key
-            for key in self.INPUT_KEYS
-            if key not in self.CREATE_ONLY and not self.same(key, olds.get(key), news.get(key))
-        ]
-        replaces = [
-            key
-            for key in changed
-            if key in self.REPLACE_ON and (self.REPLACE_ON_UNKNOWN or known(news.get(key)))
-        ]
+        plan = self.logic.diff(olds, news)
         return DiffResult(
-            changes=bool(changed), replaces=replaces, stables=[], delete_before_replace=False
+            changes=bool(plan.changed),
+            replaces=list(plan.replaces),
+            stables=[],
+            delete_before_replace=False,
         )
+
+    # --------------------------------------------------------- create ... delete
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        id_, state = self.logic.create(self.client, self.logic.canonical(props))  # type: ignore[attr-defined]
+        return CreateResult(id_, state)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Refreshed inputs make drift show in the next preview; gone is an empty id."""
+        state = self.logic.read(self.client, id_, props)  # type: ignore[attr-defined]
+        if state is None:
+            return ReadResult("", {})
+        return ReadResult(state["uuid"], state, self.logic.inputs_of(state))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Returns the full outputs (`UpdateResult()` would wipe them)."""
+        news = self.logic.canonical(news)
+        return UpdateResult(self.logic.update(self.client, id_, olds, news))  # type: ignore[attr-defined]
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        self.logic.delete(self.client, id_, props)  # type: ignore[attr-defined]
+
+
+def checked(
+    logic: Logic, news: Mapping[str, Any], settings: ClientSettings | ConfigError
+) -> tuple[dict[str, Any], list[Failure]]:
+    """Check for both doors: canonical inputs and the failures as the engine should print
+    them. Never raises; a bad provider setting fails the preview too, before anything is
+    sent (a missing API key does not: a preview needs none); risky inputs are logged."""
+    try:
+        inputs, failures = logic.check(news)
+    except Exception as exc:  # check must answer, whatever the input
+        log.debug("check failed unexpectedly", exc_info=True)
+        reason = f"{logic.decl.name} inputs could not be checked: {redact(str(exc))[:200]}"
+        return dict(news), [Failure("", reason)]
+    if isinstance(settings, ConfigError):
+        failures = [*failures, Failure("", f"provider settings: {settings}")]
+    for risk in logic.risks(inputs):
+        log.warning("%s", risk)
+    return inputs, [_for_engine(logic, f) for f in failures]
+
+
+def _for_engine(logic: Logic, failure: Failure) -> Failure:
+    """The engine prints a failure as `property <p> value {<program's value>} has a
+    problem: <reason>`: the reason does not say the name again. A failure about a secret
+    input names it in the reason only, so that its value is never printed."""
+    name = failure.property
+    reason = failure.reason.removeprefix(f"{name}: ") if name else failure.reason
+    if name in logic.decl.secret_inputs:
+        return Failure("", f"{name}: {reason}")
+    return Failure(name, reason)
+
+
+def client_for(settings: ClientSettings | ConfigError) -> JetEmailClient:
+    """The process's shared client for these settings (a bad setting is raised here)."""
+    from .client import shared_client
+
+    if isinstance(settings, ConfigError):
+        raise settings
+    if not settings.api_key:
+        raise ConfigError(MISSING_KEY_MESSAGE)
+    return shared_client(settings)
 
 
 def _no_config(_key: str) -> None:
     return None
 
 
-def _resolve(config_get: Callable[[str], Any]) -> ClientSettings | ConfigError:
+def resolve_settings(config_get: Callable[[str], Any]) -> ClientSettings | ConfigError:
+    """Settings from a config lookup, then the environment; a bad one as its error."""
     from ._settings import ClientSettings
 
     try:
@@ -225,33 +201,70 @@ def _lifecycle_call(method: _Method) -> _Method:
             try:
                 return method(*args, **kwargs)
             except JetEmailError as exc:
+                if _refused_key(exc):
+                    raise JetEmailError(f"{exc}{KEY_HINT}") from None
                 raise exc.with_traceback(None) from None
 
     return wrapper  # type: ignore[return-value]
 
 
-def _plain_equal(old: Any, new: Any) -> bool:
-    return bool(old == new)
+def _refused_key(exc: BaseException | None) -> bool:
+    """Whether the API refused the key, here or in what this error was raised from."""
+    while exc is not None:
+        if isinstance(exc, AuthError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def resource_props(
-    args: object | None,
-    keywords: Mapping[str, Any],
-    keys: Iterable[str],
-    secret_inputs: Iterable[str] = (),
+    decl: Declaration, args: object | None, keywords: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """The props a resource class hands `Resource.__init__`.
+    """The props a resource class hands the SDK.
 
-    Every input and output key is declared (as None when not given), since the SDK makes an
+    Every input and output is declared (as None when not given), since the SDK makes an
     attribute only for keys present; the fields of an `…Args` dataclass are taken as given
-    (Outputs are not copied), and a keyword given wins over the same field; `secret_inputs`
+    (Outputs are not copied), and a keyword given wins over the same field; secret inputs
     are wrapped as secrets whatever the program passed."""
-    props: dict[str, Any] = dict.fromkeys(keys)
+    unexpected = sorted(set(keywords) - set(decl.input_names))
+    if unexpected:
+        raise TypeError(
+            f"{decl.name}() got an unexpected keyword argument {unexpected[0]!r}; its inputs "
+            f"are {', '.join(decl.input_names)}"
+        )
+    props: dict[str, Any] = dict.fromkeys((*decl.input_names, *decl.output_names))
     if args is not None:
         fields = dataclasses.fields(args)  # type: ignore[arg-type]
         props.update({f.name: getattr(args, f.name) for f in fields})
     props.update({k: v for k, v in keywords.items() if v is not None})
-    for key in secret_inputs:
+    for key in decl.secret_inputs:
         if props.get(key) is not None:
             props[key] = pulumi.Output.secret(props[key])
     return props
+
+
+def coerce_outputs(resource: pulumi.Resource, decl: Declaration) -> None:
+    """Integer outputs reach the program as `int` (the wire made them floats)."""
+    for prop in decl.props:
+        if prop.type.has_integer:
+            output = getattr(resource, prop.name)
+            setattr(resource, prop.name, output.apply(prop.type.coerce))
+
+
+def declare_dynamic(
+    resource: pulumi.dynamic.Resource,
+    provider: JetEmailProvider,
+    resource_name: str,
+    *,
+    args: object | None,
+    opts: pulumi.ResourceOptions | None,
+    keywords: Mapping[str, Any],
+) -> None:
+    """Register a dynamic resource (its `_declare`): the provider's declaration says what."""
+    decl = provider.logic.decl
+    props = resource_props(decl, args, keywords)
+    opts = pulumi.ResourceOptions.merge(
+        pulumi.ResourceOptions(additional_secret_outputs=list(decl.secret)), opts
+    )
+    pulumi.dynamic.Resource.__init__(resource, provider, resource_name, props, opts)
+    coerce_outputs(resource, decl)

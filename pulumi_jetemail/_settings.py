@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import ConfigError, redact
@@ -33,6 +33,8 @@ CONFIG_API_URL, ENV_API_URL = "jetemail:apiUrl", "JETEMAIL_API_URL"
 CONFIG_RPM, ENV_RPM = "jetemail:requestsPerMinute", "JETEMAIL_REQUESTS_PER_MINUTE"
 CONFIG_TIMEOUT, ENV_TIMEOUT = "jetemail:requestTimeout", "JETEMAIL_REQUEST_TIMEOUT"
 
+KEY_HINT = f"; the key is set in {CONFIG_API_KEY} (stack config) or {ENV_API_KEY}"
+"""Added to an authentication failure: where this provider read the key."""
 MISSING_KEY_MESSAGE = (
     "No JetEmail API key is set. Set it in the stack config with "
     "`pulumi config set --secret jetemail:apiKey <key>`, or in the environment variable "
@@ -52,10 +54,21 @@ class ClientSettings:
     requests_per_minute: int = DEFAULT_REQUESTS_PER_MINUTE
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
 
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """Where each field was read (`jetemail:apiUrl`, `JETEMAIL_API_URL`), for messages."""
+
     def __post_init__(self) -> None:
-        object.__setattr__(self, "api_url", check_api_url(self.api_url, "api_url"))
-        check_requests_per_minute(self.requests_per_minute, "requests_per_minute")
-        check_request_timeout(self.request_timeout, "request_timeout")
+        """The one place settings are checked: a refused URL or a number out of range is a
+        `ConfigError` that names where the value was set."""
+        where = {
+            "api_url": "api_url",
+            "requests_per_minute": "requests_per_minute",
+            "request_timeout": "request_timeout",
+            **self.sources,
+        }
+        object.__setattr__(self, "api_url", check_api_url(self.api_url, where["api_url"]))
+        check_requests_per_minute(self.requests_per_minute, where["requests_per_minute"])
+        check_request_timeout(self.request_timeout, where["request_timeout"])
 
     def __repr__(self) -> str:
         key = "None" if self.api_key is None else "'[redacted]'"
@@ -82,19 +95,13 @@ class ClientSettings:
         url = _lookup(config_get, environ, CONFIG_API_URL, ENV_API_URL)
         rpm = _lookup(config_get, environ, CONFIG_RPM, ENV_RPM)
         timeout = _lookup(config_get, environ, CONFIG_TIMEOUT, ENV_TIMEOUT)
+        found = {"api_url": url, "requests_per_minute": rpm, "request_timeout": timeout}
         return cls(
             api_key=None if key is None else _api_key_from(*key),
-            api_url=DEFAULT_API_URL if url is None else check_api_url(url[1], url[0]),
-            requests_per_minute=(
-                DEFAULT_REQUESTS_PER_MINUTE
-                if rpm is None
-                else check_requests_per_minute(_int_from(*rpm), rpm[0])
-            ),
-            request_timeout=(
-                DEFAULT_REQUEST_TIMEOUT
-                if timeout is None
-                else check_request_timeout(_seconds_from(*timeout), timeout[0])
-            ),
+            api_url=DEFAULT_API_URL if url is None else url[1],  # type: ignore[arg-type]
+            requests_per_minute=DEFAULT_REQUESTS_PER_MINUTE if rpm is None else _int_from(*rpm),
+            request_timeout=DEFAULT_REQUEST_TIMEOUT if timeout is None else _seconds_from(*timeout),
+            sources={name: value[0] for name, value in found.items() if value is not None},
         )
 
 

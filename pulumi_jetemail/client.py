@@ -42,18 +42,13 @@ from ._retry import (
 )
 from ._settings import (
     API_REQUESTS_PER_MINUTE,
-    CONFIG_API_KEY,
     CONNECT_TIMEOUT,
     DEFAULT_API_URL,
     DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_REQUESTS_PER_MINUTE,
-    ENV_API_KEY,
     MAX_REQUEST_TIMEOUT,
     MAX_REQUESTS_PER_MINUTE,
-    MISSING_KEY_MESSAGE,
     ClientSettings,
-    check_api_url,
-    check_requests_per_minute,
 )
 from .errors import (
     APIConnectionError,
@@ -181,18 +176,27 @@ class JetEmailClient:
         clock: Callable[[], float] = time.monotonic,
         rng: Random | None = None,
         limiter: RateLimiter | None = None,
+        settings: ClientSettings | None = None,
     ) -> None:
+        """`settings` (from `from_settings`) were checked when made; else the arguments are
+        checked here, by making them settings."""
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError("max_retries must be a non-negative int")
-        self.base_url = check_api_url(base_url, "base_url")
+        if settings is None:
+            settings = ClientSettings(
+                api_key,
+                base_url,
+                requests_per_minute,
+                sources={"api_url": "base_url"},
+            )
+        self.base_url = settings.api_url
         self.max_retries = max_retries
         self._api_key = api_key
         self._sleep = sleep
         self._clock = clock
         self._rng: Random = rng if rng is not None else random.Random()  # noqa: S311 - jitter, not a secret
         if limiter is None:
-            rpm = check_requests_per_minute(requests_per_minute, "requests_per_minute")
-            limiter = RateLimiter(rpm, 60.0, clock=clock, sleep=sleep)
+            limiter = RateLimiter(settings.requests_per_minute, 60.0, clock=clock, sleep=sleep)
         self.limiter = limiter
         if limiter.max_requests > API_REQUESTS_PER_MINUTE and self.base_url == DEFAULT_API_URL:
             logger.warning(
@@ -216,7 +220,7 @@ class JetEmailClient:
         return cls(
             settings.api_key,
             settings.api_url,
-            requests_per_minute=settings.requests_per_minute,
+            settings=settings,
             **{"timeout": _timeout_of(settings), **kwargs},
         )
 
@@ -322,7 +326,7 @@ class JetEmailClient:
     ) -> object:
         """One API call with retries: the envelope's `result`, or None for a message."""
         if not self._api_key:
-            raise ConfigError(MISSING_KEY_MESSAGE)
+            raise ConfigError("no JetEmail API key was given to the client")
         attempt = 0
         while True:
             attempt += 1
@@ -497,7 +501,7 @@ def _auth_hint(api_key: str, message: str) -> str:
             " (the configured key does not start with `api_`: only account-management keys "
             "can manage inbound domains; transactional keys are refused)"
         )
-    return f" (check the key set in {CONFIG_API_KEY} or {ENV_API_KEY})"
+    return " (check the API key: it may be mistyped, revoked or of another account)"
 
 
 def _dict(method: str, path: str, result: object) -> dict[str, Any]:

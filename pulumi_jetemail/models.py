@@ -1,13 +1,11 @@
-"""The shapes of JetEmail: canonical resource inputs, API request bodies and API answers.
+"""The rules of JetEmail's fields, and the check that applies a declaration's rules.
 
-Models know nothing of HTTP or of Pulumi. Each input field is described once, in its
-`Field(description=...)`: check failures, docstrings and the README quote that text.
-
-Validation happens in two layers, each declared rather than coded into the providers:
-- field rules: one pydantic type per field (`Annotated[..., validators]`), run field by field
-  so that every bad property gets its own failure and unknown values are simply skipped;
-- mode rules: the tables `MODE_FIELDS`, `MODE_REQUIRED` and `MODE_DEFAULTS`, read by
-  `mode_failures()` and `canonical_inbound_domain()`.
+Knows nothing of HTTP or of Pulumi. Validation happens in two layers:
+- field rules: one pydantic type per field (`Annotated[..., validators]`, named in the
+  field's declaration), run field by field so that every bad property gets its own failure
+  and values not known yet are simply skipped;
+- mode rules: which fields a delivery mode takes and requires, read from the declaration by
+  `mode_failures()` and `check_inputs()`.
 """
 
 from __future__ import annotations
@@ -16,8 +14,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -32,22 +29,14 @@ from pydantic import (
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
+if TYPE_CHECKING:
+    from ._declare import Declaration, Prop
+
 __all__ = [
     "DNS_RECORDS_FORWARD",
-    "INBOUND_DOMAIN_FIELDS",
-    "MODE_DEFAULTS",
-    "MODE_FIELDS",
-    "MODE_REQUIRED",
-    "DnsRecord",
-    "DomainAnswer",
-    "DomainRow",
     "Failure",
-    "ForwardRuleAnswer",
-    "ForwardRuleInputs",
-    "InboundDomainInputs",
     "SmtpServer",
-    "canonical_forward_rule",
-    "canonical_inbound_domain",
+    "check_inputs",
     "contains_unknown",
     "dns_records_for",
     "inbound_domain_risks",
@@ -122,7 +111,7 @@ Domain = Annotated[str, BeforeValidator(_canonical_domain)]
 
 
 def _canonical_delivery_type(value: Any) -> str:
-    if isinstance(value, str) and value.strip().lower() in MODE_FIELDS:
+    if isinstance(value, str) and value.strip().lower() in ("smtp", "webhook", "forward"):
         return value.strip().lower()
     raise _fail(f"must be one of 'smtp', 'webhook' or 'forward' (got {_show(value)})")
 
@@ -318,303 +307,12 @@ def _strict_bool(value: Any) -> bool:
 
 
 StrictBool = Annotated[bool, BeforeValidator(_strict_bool)]
-
-# ------------------------------------------------------------------ canonical inputs
-
-
-class InboundDomainInputs(BaseModel):
-    """The inputs of an InboundDomain, in canonical form. The schema is the documentation."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    domain: Domain = Field(
-        description="The domain that receives mail, e.g. 'example.com' (JetEmail asks for a "
-        "primary domain, not mail.example.com). "
-        "Changing it replaces the resource."
-    )
-    delivery_type: DeliveryTypeField = Field(
-        description="How mail is handed on: 'smtp' (relay to your servers), "
-        "'webhook' (POST each message to a URL) or 'forward' (per-address forward rules)."
-    )
-    smtp_servers: SmtpServers | None = Field(
-        default=None,
-        description="smtp mode only, required there: servers to relay to, each 'host:port' "
-        "or {url, priority, tls_enabled}.",
-    )
-    webhook_url: Annotated[str, BeforeValidator(_check_url)] | None = Field(
-        default=None,
-        description="webhook mode only, required there: the absolute http(s) URL that receives "
-        "each message.",
-    )
-    webhook_method: Annotated[str, BeforeValidator(_canonical_method)] | None = Field(
-        default=None, description="webhook mode only: 'POST' (default) or 'PUT'."
-    )
-    webhook_headers: Annotated[dict[str, str], BeforeValidator(_check_headers)] | None = Field(
-        default=None,
-        description="webhook mode only: extra headers sent with each delivery (secret).",
-    )
-    webhook_timeout: Annotated[int, BeforeValidator(_positive_timeout)] | None = Field(
-        default=None,
-        description="webhook mode only: timeout of a delivery in milliseconds (default 30000).",
-    )
-    webhook_retry_count: Annotated[int, BeforeValidator(_non_negative_int)] | None = Field(
-        default=None,
-        description="webhook mode only: retries of a failed delivery (default 3).",
-    )
-    webhook_auth_header: Annotated[str, BeforeValidator(_check_auth_header)] | None = Field(
-        default=None,
-        description="webhook mode only: the Authorization header value sent with each "
-        "delivery (secret).",
-    )
-    enabled: StrictBool = Field(
-        default=True,
-        description="Whether the domain accepts mail (the API's status active/disabled).",
-    )
-    adopt_existing: StrictBool = Field(
-        default=False,
-        description="Take over the domain if it already exists on the account instead of "
-        "failing. An adopted domain's webhook_secret is empty: the API shows it only at create.",
-    )
-
-
-INBOUND_DOMAIN_FIELDS: tuple[str, ...] = tuple(InboundDomainInputs.model_fields)
-
-MODE_FIELDS: dict[str, tuple[str, ...]] = {
-    "smtp": ("smtp_servers",),
-    "webhook": (
-        "webhook_url",
-        "webhook_method",
-        "webhook_headers",
-        "webhook_timeout",
-        "webhook_retry_count",
-        "webhook_auth_header",
-    ),
-    "forward": (),
-}
-"""The fields each delivery mode takes; a field of another mode is refused."""
-
-MODE_REQUIRED: dict[str, tuple[str, ...]] = {
-    "smtp": ("smtp_servers",),
-    "webhook": ("webhook_url",),
-    "forward": (),
-}
-
-MODE_DEFAULTS: dict[str, dict[str, Any]] = {
-    "webhook": {"webhook_method": "POST", "webhook_timeout": 30000, "webhook_retry_count": 3},
-}
-"""The API's documented defaults, filled in only for the mode that uses them."""
-
-_OWNER = {field: mode for mode, fields in MODE_FIELDS.items() for field in fields}
-
-_REQUIRED_HINTS = {
-    "domain": "set domain to the domain that receives mail, e.g. 'example.com'",
-    "delivery_type": "set delivery_type to 'smtp', 'webhook' or 'forward'",
-    "smtp_servers": "set smtp_servers to the servers to relay to, e.g. ['mx.example.com:25']",
-    "webhook_url": "set webhook_url to the URL that receives mail, "
-    "e.g. 'https://hooks.example.com/inbound'",
-}
-
-# ----------------------------------------------------------------- check machinery
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One bad property: its name and a reason that names it and says how to fix it."""
-
-    property: str
-    reason: str
-
-
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-"""Types that hold nothing inside: `contains_unknown` skips the container checks for them."""
-
-
-def contains_unknown(value: Any, is_unknown: Callable[[Any], bool]) -> bool:
-    """True when `value` is, or holds anywhere inside it, a value not known yet."""
-    if is_unknown(value):
-        return True
-    if type(value) in _SCALARS:  # the common case: no need for the (slower) ABC checks
-        return False
-    if isinstance(value, Mapping):
-        return any(contains_unknown(v, is_unknown) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(contains_unknown(v, is_unknown) for v in value)
-    return False
-
-
-@cache
-def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
-    field = model.model_fields[name]
-    annotation: Any = field.annotation
-    if field.metadata:
-        parameters = (annotation, *field.metadata)
-        annotation = Annotated[parameters]
-    return TypeAdapter(annotation)
-
-
-_OUR_WORDS = {
-    "bool_type": "must be true or false",
-    "bool_parsing": "must be true or false",
-    "string_type": "must be a string",
-    "int_type": "must be a whole number",
-    "int_parsing": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "float_type": "must be a number",
-    "float_parsing": "must be a number",
-    "dict_type": "must be an object",
-    "list_type": "must be a list",
-    "missing": "is required",
-}
-"""pydantic's error types in our words (its own name Python types: `float`, `dict`)."""
-
-_NESTED_KEYS = {"smtp_servers": ("url", "priority", "tls_enabled")}
-"""The keys an object inside a list input takes, for the message about an unknown key."""
-
-
-def _describe_error(name: str, error: Any) -> str:
-    """`<name>: [<where inside it>: ]<what is wrong and how to fix it>`, in our words."""
-    loc = list(error["loc"])
-    kind = error["type"]
-    if kind == "jetemail":
-        message = str(error["msg"])
-    elif kind == "extra_forbidden":
-        key = loc.pop() if loc else "?"
-        keys = ", ".join(_NESTED_KEYS.get(name, ()))
-        message = f"unknown key {key!r}" + (f": the keys are {keys}" if keys else "")
-    elif kind == "missing":
-        message = _OUR_WORDS[kind]
-    elif kind in _OUR_WORDS:
-        message = f"{_OUR_WORDS[kind]} (got {_show(error.get('input'))})"
-    else:
-        text = str(error["msg"])
-        message = f"{text[:1].lower()}{text[1:]} (got {_show(error.get('input'))})"
-    where = ", ".join(f"item {p}" if isinstance(p, int) else str(p) for p in loc)
-    return f"{name}: {where}: {message}" if where else f"{name}: {message}"
-
-
-def _validate_fields(
-    model: type[BaseModel], values: Mapping[str, Any]
-) -> tuple[dict[str, Any], list[Failure]]:
-    """Validate each field on its own: every bad property gets one failure."""
-    canonical: dict[str, Any] = {}
-    failures: list[Failure] = []
-    for name, value in values.items():
-        try:
-            canonical[name] = _field_adapter(model, name).validate_python(value)
-        except PydanticValidationError as exc:
-            failures.append(Failure(name, _describe_error(name, exc.errors()[0])))
-    return canonical, failures
-
-
-def _split_inputs(
-    model: type[BaseModel], news: Mapping[str, Any], is_unknown: Callable[[Any], bool]
-) -> tuple[dict[str, Any], dict[str, Any], list[Failure]]:
-    """(known values, unknown values, failures for unknown property names)."""
-    known: dict[str, Any] = {}
-    pending: dict[str, Any] = {}
-    failures: list[Failure] = []
-    fields = model.model_fields
-    for name, value in news.items():
-        if name.startswith("__") or value is None:
-            continue  # the SDK's own keys; None means absent on the Pulumi wire
-        if name not in fields:
-            failures.append(
-                Failure(
-                    name,
-                    f"{name}: {model.__name__.removesuffix('Inputs')} has no property {name!r}; "
-                    f"valid properties are {', '.join(fields)}",
-                )
-            )
-        elif contains_unknown(value, is_unknown):
-            pending[name] = value
-        else:
-            known[name] = value
-    return known, pending, failures
-
-
-def _fill_defaults(model: type[BaseModel], values: dict[str, Any]) -> None:
-    for name, field in model.model_fields.items():
-        if name not in values and not field.is_required() and field.default is not None:
-            values[name] = field.default
-
-
-def mode_failures(mode: str, present: Iterable[str]) -> list[Failure]:
-    """Failures of the mode rules: fields of another mode, and required fields missing."""
-    present = set(present)
-    failures = [
-        Failure(
-            name,
-            f"{name}: only used when delivery_type is '{_OWNER[name]}', but delivery_type is "
-            f"'{mode}': remove {name}, or set delivery_type='{_OWNER[name]}'",
-        )
-        for name in sorted(present)
-        if name in _OWNER and _OWNER[name] != mode
-    ]
-    failures += [
-        Failure(name, f"{name}: required when delivery_type is '{mode}': {_REQUIRED_HINTS[name]}")
-        for name in MODE_REQUIRED[mode]
-        if name not in present
-    ]
-    return failures
-
-
-def canonical_inbound_domain(
-    news: Mapping[str, Any], is_unknown: Callable[[Any], bool]
-) -> tuple[dict[str, Any], list[Failure]]:
-    """Check an InboundDomain's inputs: canonical inputs and one failure per bad property.
-
-    Values that are not known yet (`is_unknown`, possibly nested) pass through unchecked.
-    """
-    known, pending, failures = _split_inputs(InboundDomainInputs, news, is_unknown)
-    canonical, field_failures = _validate_fields(InboundDomainInputs, known)
-    mode = canonical.get("delivery_type")
-    present = set(known) | set(pending)
-    by_property = {f.property: f for f in field_failures}
-    if mode is not None:
-        # A field of another mode is wrong whatever its value: say that, not a format detail.
-        for failure in mode_failures(mode, present):
-            if failure.property not in by_property or failure.property not in MODE_FIELDS[mode]:
-                by_property[failure.property] = failure
-        for name, default in MODE_DEFAULTS.get(mode, {}).items():
-            if name not in present:
-                canonical[name] = default
-    for name in ("domain", "delivery_type"):
-        if name not in present:
-            by_property[name] = Failure(name, f"{name}: required: {_REQUIRED_HINTS[name]}")
-    failures += by_property.values()
-    _fill_defaults(InboundDomainInputs, canonical)
-    return _merge(known, canonical, pending), failures
-
-
-def inbound_domain_risks(inputs: Mapping[str, Any]) -> list[str]:
-    """Legal but risky inputs, to be said out loud (never quoting a secret's value)."""
-    risks: list[str] = []
-    url, auth = inputs.get("webhook_url"), inputs.get("webhook_auth_header")
-    if isinstance(url, str) and url.lower().startswith("http://") and auth:
-        risks.append(
-            "webhook_url is plain http:// and webhook_auth_header is set: the header travels "
-            "unencrypted with every delivery; use an https:// URL"
-        )
-    headers = inputs.get("webhook_headers")
-    if (
-        auth
-        and isinstance(headers, Mapping)
-        and any(isinstance(k, str) and k.lower() == "authorization" for k in headers)
-    ):
-        risks.append(
-            "webhook_headers has an Authorization header and webhook_auth_header is set too: "
-            "which one a delivery carries is up to JetEmail; set only webhook_auth_header"
-        )
-    return risks
-
-
-def _merge(
-    known: dict[str, Any], canonical: dict[str, Any], pending: dict[str, Any]
-) -> dict[str, Any]:
-    """Canonical values, unknowns as they came, and the user's value where a property failed
-    (so the engine shows what was written)."""
-    return {**{k: v for k, v in known.items() if k not in canonical}, **canonical, **pending}
-
+WebhookUrl = Annotated[str, BeforeValidator(_check_url)]
+WebhookMethod = Annotated[str, BeforeValidator(_canonical_method)]
+WebhookHeaders = Annotated[dict[str, str], BeforeValidator(_check_headers)]
+WebhookTimeout = Annotated[int, BeforeValidator(_positive_timeout)]
+RetryCount = Annotated[int, BeforeValidator(_non_negative_int)]
+AuthHeader = Annotated[str, BeforeValidator(_check_auth_header)]
 
 # ---------------------------------------------------------------------- forward rules
 
@@ -660,44 +358,15 @@ def _check_uuid(value: Any) -> str:
     raise _fail(f"must be the uuid of an InboundDomain: pass domain.id (got {_show(value)})")
 
 
-class ForwardRuleInputs(BaseModel):
-    """The inputs of a ForwardRule, in canonical form."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    domain_uuid: Annotated[str, BeforeValidator(_check_uuid)] = Field(
-        description="The uuid of the forward-mode InboundDomain the rule belongs to: pass "
-        "domain.id (known even while a preview updates the domain). Changing it replaces the rule."
-    )
-    localpart: Annotated[str, BeforeValidator(_canonical_localpart)] = Field(
-        description="The address part before '@' to forward, or '*' for a catch-all. "
-        "Stored lowercase; changing it replaces the rule."
-    )
-    destination: Annotated[str, BeforeValidator(_check_destination)] = Field(
-        description="Where mail is forwarded: a bare address 'local@domain'. It receives a "
-        "verification mail; the rule forwards nothing until it is verified."
-    )
-    active: StrictBool = Field(default=True, description="Whether the rule forwards mail.")
-
-
-def canonical_forward_rule(
-    news: Mapping[str, Any], is_unknown: Callable[[Any], bool]
-) -> tuple[dict[str, Any], list[Failure]]:
-    """Check a ForwardRule's inputs: canonical inputs and one failure per bad property."""
-    known, pending, failures = _split_inputs(ForwardRuleInputs, news, is_unknown)
-    canonical, field_failures = _validate_fields(ForwardRuleInputs, known)
-    failures += field_failures
-    for name, field in ForwardRuleInputs.model_fields.items():
-        if field.is_required() and name not in known and name not in pending:
-            failures.append(Failure(name, f"{name}: required: {field.description}"))
-    _fill_defaults(ForwardRuleInputs, canonical)
-    return _merge(known, canonical, pending), failures
+DomainUuid = Annotated[str, BeforeValidator(_check_uuid)]
+Localpart = Annotated[str, BeforeValidator(_canonical_localpart)]
+Destination = Annotated[str, BeforeValidator(_check_destination)]
 
 
 # -------------------------------------------------------------------- API answers
 
 
-def _to_bool(value: Any) -> Any:
+def to_bool(value: Any) -> Any:
     """The API answers flags as 0/1 or booleans."""
     if isinstance(value, bool) or value is None:
         return bool(value)
@@ -708,7 +377,7 @@ def _to_bool(value: Any) -> Any:
     return value
 
 
-def _to_status(value: Any) -> Any:
+def to_status(value: Any) -> Any:
     """The API answers status as 'active'/'disabled' or as 1/0."""
     if isinstance(value, bool):
         return "active" if value else "disabled"
@@ -719,65 +388,18 @@ def _to_status(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
 
-Flag = Annotated[bool, BeforeValidator(_to_bool)]
-Status = Annotated[Literal["active", "disabled"], BeforeValidator(_to_status)]
-
-
-class _Answer(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-class DomainAnswer(_Answer):
-    """A domain as the API answers create and `GET /inbound/settings/{uuid}`."""
-
-    uuid: str
-    domain: str
-    delivery_type: DeliveryType
-    status: Status = "active"
-    webhook_secret: str | None = None
-    smtp_servers: list[str | dict[str, Any]] | None = None
-    webhook_url: str | None = None
-    webhook_method: str | None = None
-    webhook_timeout: int | None = None
-    webhook_retry_count: int | None = None
-    forward_mx_verified: Flag = False
-    forward_dkim_verified: Flag = False
-    forward_spf_verified: Flag = False
-    forward_dmarc_verified: Flag = False
-
-
-class DomainRow(_Answer):
-    """A row of `GET /inbound/domains`."""
-
-    uuid: str
-    domain: str
-    delivery_type: str | None = None
-    status: Status = "active"
-
-
-class ForwardRuleAnswer(_Answer):
-    """A forward rule as the API answers it."""
-
-    uuid: str
-    localpart: str
-    destination: str
-    active: Flag = True
-    verified: Flag = False
-    created_at: int = 0
-    last_modified: int | None = None
+def to_int(value: Any) -> Any:
+    """A number the API may answer as a float or a numeric string, as an int."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
 
 
 # ------------------------------------------------------------------------ DNS records
-
-
-class DnsRecord(BaseModel):
-    """A DNS record the user must publish."""
-
-    type: str
-    name: str
-    value: str
-    priority: int | None = None
-
 
 MX_HOST = "smtp.jetsmtp.net"
 DNS_RECORDS_FORWARD: tuple[tuple[str, str, str, int | None], ...] = (
@@ -786,13 +408,212 @@ DNS_RECORDS_FORWARD: tuple[tuple[str, str, str, int | None], ...] = (
     ("TXT", "{domain}", "v=spf1 include:inbound-spf.jetsmtp.net -all", None),
     ("TXT", "_dmarc.{domain}", "v=DMARC1; p=none", None),
 )
-"""The four records forward mode needs (jetemail-api.md), in a stable order."""
+"""The four records forward mode needs (the API's forward-mode page), in a stable order."""
 
 
 def dns_records_for(domain: str, delivery_type: str) -> list[dict[str, Any]]:
     """Records to publish: all four in forward mode, the MX record in the others."""
     rows = DNS_RECORDS_FORWARD if delivery_type == "forward" else DNS_RECORDS_FORWARD[:1]
     return [
-        DnsRecord(type=t, name=name.format(domain=domain), value=v, priority=p).model_dump()
+        {"type": t, "name": name.format(domain=domain), "value": v, "priority": p}
         for t, name, v, p in rows
     ]
+
+
+# ----------------------------------------------------------------- check machinery
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One bad property: its name and a reason that names it and says how to fix it."""
+
+    property: str
+    reason: str
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+"""Types that hold nothing inside: `contains_unknown` skips the container checks for them."""
+
+
+def contains_unknown(value: Any, is_unknown: Callable[[Any], bool]) -> bool:
+    """True when `value` is, or holds anywhere inside it, a value not known yet."""
+    if is_unknown(value):
+        return True
+    if type(value) in _SCALARS:  # the common case: no need for the (slower) ABC checks
+        return False
+    if isinstance(value, Mapping):
+        return any(contains_unknown(v, is_unknown) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(contains_unknown(v, is_unknown) for v in value)
+    return False
+
+
+_ADAPTERS: dict[int, tuple[Any, TypeAdapter[Any]]] = {}
+
+
+def _adapter(check: Any) -> TypeAdapter[Any]:
+    """The pydantic adapter of a property's validator type (built once per type)."""
+    entry = _ADAPTERS.get(id(check))
+    if entry is None:
+        entry = _ADAPTERS[id(check)] = (check, TypeAdapter(check))
+    return entry[1]
+
+
+_OUR_WORDS = {
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "string_type": "must be a string",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "dict_type": "must be an object",
+    "list_type": "must be a list",
+    "missing": "is required",
+}
+"""pydantic's error types in our words (its own name Python types: `float`, `dict`)."""
+
+
+def _describe_error(prop: Prop, error: Any) -> str:
+    """`<name>: [<where inside it>: ]<what is wrong and how to fix it>`, in our words."""
+    name = prop.name
+    loc = list(error["loc"])
+    kind = error["type"]
+    if kind == "jetemail":
+        message = str(error["msg"])
+    elif kind == "extra_forbidden":
+        key = loc.pop() if loc else "?"
+        keys = ", ".join(f.name for t in prop.type.objects() for f in t.fields)
+        message = f"unknown key {key!r}" + (f": the keys are {keys}" if keys else "")
+    elif kind == "missing":
+        message = _OUR_WORDS[kind]
+    elif kind in _OUR_WORDS:
+        message = f"{_OUR_WORDS[kind]} (got {_show(error.get('input'))})"
+    else:
+        text = str(error["msg"])
+        message = f"{text[:1].lower()}{text[1:]} (got {_show(error.get('input'))})"
+    where = ", ".join(f"item {p}" if isinstance(p, int) else str(p) for p in loc)
+    return f"{name}: {where}: {message}" if where else f"{name}: {message}"
+
+
+def _validate_fields(
+    decl: Declaration, values: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[Failure]]:
+    """Validate each field on its own: every bad property gets one failure."""
+    canonical: dict[str, Any] = {}
+    failures: list[Failure] = []
+    for name, value in values.items():
+        prop = decl.by_name[name]
+        try:
+            canonical[name] = _adapter(prop.check).validate_python(value)
+        except PydanticValidationError as exc:
+            failures.append(Failure(name, _describe_error(prop, exc.errors()[0])))
+    return canonical, failures
+
+
+def _split_inputs(
+    decl: Declaration, news: Mapping[str, Any], is_unknown: Callable[[Any], bool]
+) -> tuple[dict[str, Any], dict[str, Any], list[Failure]]:
+    """(known values, unknown values, failures for unknown property names)."""
+    known: dict[str, Any] = {}
+    pending: dict[str, Any] = {}
+    failures: list[Failure] = []
+    for name, value in news.items():
+        if name.startswith("__") or value is None:
+            continue  # the SDK's own keys; None means absent on the Pulumi wire
+        prop = decl.by_name.get(name)
+        if prop is None or prop.output:
+            valid = ", ".join(decl.input_names)
+            failures.append(
+                Failure(
+                    name,
+                    f"{name}: {decl.name} has no property {name!r}; valid properties are {valid}",
+                )
+            )
+        elif contains_unknown(value, is_unknown):
+            pending[name] = value
+        else:
+            known[name] = value
+    return known, pending, failures
+
+
+def mode_failures(decl: Declaration, mode: str, present: Iterable[str]) -> list[Failure]:
+    """Failures of the mode rules: fields of another mode, and required fields missing."""
+    present = set(present)
+    switch = decl.mode_prop
+    failures = [
+        Failure(
+            p.name,
+            f"{p.name}: only used when {switch} is '{p.mode}', but {switch} is "
+            f"'{mode}': remove {p.name}, or set {switch}='{p.mode}'",
+        )
+        for p in sorted(decl.inputs, key=lambda p: p.name)
+        if p.name in present and p.mode is not None and p.mode != mode
+    ]
+    failures += [
+        Failure(p.name, f"{p.name}: required when {switch} is '{mode}': {p.missing}")
+        for p in decl.mode_fields(mode)
+        if p.mode_required and p.name not in present
+    ]
+    return failures
+
+
+def check_inputs(
+    decl: Declaration, news: Mapping[str, Any], is_unknown: Callable[[Any], bool]
+) -> tuple[dict[str, Any], list[Failure]]:
+    """Check a resource's inputs: canonical inputs and one failure per bad property.
+
+    Values that are not known yet (`is_unknown`, possibly nested) pass through unchecked.
+    Defaults are filled in where a property is absent (a mode's field only in that mode).
+    """
+    known, pending, failures = _split_inputs(decl, news, is_unknown)
+    canonical, field_failures = _validate_fields(decl, known)
+    present = set(known) | set(pending)
+    by_property = {f.property: f for f in field_failures}
+    mode = canonical.get(decl.mode_prop) if decl.mode_prop else None
+    if mode is not None:
+        # A field of another mode is wrong whatever its value: say that, not a format detail.
+        for failure in mode_failures(decl, mode, present):
+            if failure.property not in by_property or decl.by_name[failure.property].mode != mode:
+                by_property[failure.property] = failure
+    for prop in decl.inputs:
+        if prop.name in present:
+            continue
+        if prop.required:
+            hint = prop.missing or prop.description
+            by_property[prop.name] = Failure(prop.name, f"{prop.name}: required: {hint}")
+        elif prop.default is not None and (prop.mode is None or prop.mode == mode):
+            canonical[prop.name] = prop.default
+    failures += by_property.values()
+    return _merge(known, canonical, pending), failures
+
+
+def _merge(
+    known: dict[str, Any], canonical: dict[str, Any], pending: dict[str, Any]
+) -> dict[str, Any]:
+    """Canonical values, unknowns as they came, and the user's value where a property failed
+    (so the engine shows what was written)."""
+    return {**{k: v for k, v in known.items() if k not in canonical}, **canonical, **pending}
+
+
+def inbound_domain_risks(inputs: Mapping[str, Any]) -> list[str]:
+    """Legal but risky inputs, to be said out loud (never quoting a secret's value)."""
+    risks: list[str] = []
+    url, auth = inputs.get("webhook_url"), inputs.get("webhook_auth_header")
+    if isinstance(url, str) and url.lower().startswith("http://") and auth:
+        risks.append(
+            "webhook_url is plain http:// and webhook_auth_header is set: the header travels "
+            "unencrypted with every delivery; use an https:// URL"
+        )
+    headers = inputs.get("webhook_headers")
+    if (
+        auth
+        and isinstance(headers, Mapping)
+        and any(isinstance(k, str) and k.lower() == "authorization" for k in headers)
+    ):
+        risks.append(
+            "webhook_headers has an Authorization header and webhook_auth_header is set too: "
+            "which one a delivery carries is up to JetEmail; set only webhook_auth_header"
+        )
+    return risks

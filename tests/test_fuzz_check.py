@@ -21,11 +21,11 @@ from pulumi.dynamic import CheckFailure, CheckResult
 from pulumi.output import Unknown
 
 from pulumi_jetemail.client import JetEmailClient
+from pulumi_jetemail.declarations import INBOUND_DOMAIN
 from pulumi_jetemail.emulator import Emulator
 from pulumi_jetemail.errors import APIStatusError, ValidationError
 from pulumi_jetemail.forward_rule import ForwardRuleProvider
 from pulumi_jetemail.inbound_domain import InboundDomainProvider
-from pulumi_jetemail.models import INBOUND_DOMAIN_FIELDS
 from pulumi_jetemail.testing import PROVIDER_KEY, ProviderServer, serialize_provider, urn
 
 RULE_FIELDS = ("domain_uuid", "localpart", "destination", "active")
@@ -105,7 +105,7 @@ def input_dicts(fields: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
 
 
 PROVIDERS = {
-    "InboundDomain": (InboundDomainProvider, INBOUND_DOMAIN_FIELDS, INBOUND),
+    "InboundDomain": (InboundDomainProvider, INBOUND_DOMAIN.input_names, INBOUND),
     "ForwardRule": (ForwardRuleProvider, RULE_FIELDS, RULE),
 }
 
@@ -129,7 +129,7 @@ def assert_good_failures(
     for named, reason in failures:
         prop = named or reason.split(":", 1)[0]
         if not named:  # a secret input: the engine would print the value of a named property
-            assert prop in InboundDomainProvider.SECRET_INPUTS, reason
+            assert prop in InboundDomainProvider.LOGIC.decl.secret_inputs, reason
         assert prop in news or prop in REQUIRED[kind], (prop, reason)
         assert "Traceback" not in reason, reason
         assert 'File "' not in reason, reason

@@ -7,14 +7,15 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
-from pulumi_jetemail.inbound_domain import (
-    InboundDomainProvider,
-    create_body,
-    declared_body,
-    state_of,
-    update_body,
+from pulumi_jetemail._logic import DOMAIN
+from pulumi_jetemail.inbound_domain import InboundDomainProvider
+
+create_body, declared_body, update_body = (
+    DOMAIN.create_body,
+    DOMAIN.declared_body,
+    DOMAIN.update_body,
 )
-from pulumi_jetemail.models import DomainAnswer
+state_of = DOMAIN.state_of
 
 UUID = "550e8400-e29b-41d4-a716-446655440000"
 WEBHOOK = {
@@ -194,9 +195,10 @@ def test_declared_body_clears_what_the_program_does_not_set() -> None:
     assert "smtp_servers" not in body
 
 
-def answer(**fields: Any) -> DomainAnswer:
+def answer(**fields: Any) -> dict[str, Any]:
+    """An answer of `GET /inbound/settings/{uuid}`."""
     base = {"uuid": UUID, "domain": "example.com", "delivery_type": "forward", "status": "active"}
-    return DomainAnswer.model_validate({**base, **fields})
+    return {**base, **fields}
 
 
 def test_state_keeps_write_only_fields_and_the_secret_from_prior() -> None:

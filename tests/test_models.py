@@ -7,12 +7,10 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
-from pulumi_jetemail._provider import is_unknown
+from pulumi_jetemail._logic import DOMAIN, RULE, is_unknown
+from pulumi_jetemail.declarations import FORWARD_RULE, INBOUND_DOMAIN
 from pulumi_jetemail.models import (
-    DomainAnswer,
-    ForwardRuleAnswer,
-    canonical_forward_rule,
-    canonical_inbound_domain,
+    check_inputs,
     dns_records_for,
     smtp_servers_equal,
 )
@@ -27,7 +25,7 @@ FORWARD = {"domain": "example.com", "delivery_type": "forward"}
 
 
 def check(news: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    inputs, failures = canonical_inbound_domain(news, is_unknown)
+    inputs, failures = check_inputs(INBOUND_DOMAIN, news, is_unknown)
     return inputs, {f.property: f.reason for f in failures}
 
 
@@ -384,7 +382,8 @@ UUID = "550e8400-e29b-41d4-a716-446655440000"
 
 
 def test_forward_rule_canonical_form() -> None:
-    inputs, failures = canonical_forward_rule(
+    inputs, failures = check_inputs(
+        FORWARD_RULE,
         {
             "domain_uuid": UUID.upper(),
             "localpart": " Sales.Team ",
@@ -422,21 +421,23 @@ def test_forward_rule_names_the_bad_property(
     case: str, news: dict[str, Any], prop: str, words: str
 ) -> None:
     base = {"domain_uuid": UUID, "localpart": "*", "destination": "ops@example.net"}
-    _, failures = canonical_forward_rule({**base, **news}, is_unknown)
+    _, failures = check_inputs(FORWARD_RULE, {**base, **news}, is_unknown)
     reasons = {f.property: f.reason for f in failures}
     assert list(reasons) == [prop], case
     assert words in reasons[prop], case
 
 
 def test_forward_rule_catch_all_is_valid() -> None:
-    _, failures = canonical_forward_rule(
-        {"domain_uuid": UUID, "localpart": "*", "destination": "ops@example.net"}, is_unknown
+    _, failures = check_inputs(
+        FORWARD_RULE,
+        {"domain_uuid": UUID, "localpart": "*", "destination": "ops@example.net"},
+        is_unknown,
     )
     assert failures == []
 
 
 def test_forward_rule_missing_inputs_are_named() -> None:
-    _, failures = canonical_forward_rule({}, is_unknown)
+    _, failures = check_inputs(FORWARD_RULE, {}, is_unknown)
     assert {f.property for f in failures} == {"domain_uuid", "localpart", "destination"}
 
 
@@ -454,35 +455,40 @@ def test_forward_rule_missing_inputs_are_named() -> None:
     ],
 )
 def test_domain_answer_status_in_either_form(status: Any, expected: str) -> None:
-    answer = DomainAnswer.model_validate(
-        {"uuid": UUID, "domain": "a.b", "delivery_type": "forward", "status": status}
+    state = DOMAIN.state_of(
+        {"uuid": UUID, "domain": "a.b", "delivery_type": "forward", "status": status}, {}
     )
-    assert answer.status == expected
+    assert state["status"] == expected
+    assert state["enabled"] is (expected == "active")
 
 
 def test_answers_turn_flags_into_booleans() -> None:
-    answer = DomainAnswer.model_validate(
+    state = DOMAIN.state_of(
         {
             "uuid": UUID,
             "domain": "a.b",
             "delivery_type": "forward",
+            "status": "active",
             "forward_mx_verified": 1,
             "forward_spf_verified": 0,
-        }
+        },
+        {},
     )
-    assert answer.forward_mx_verified is True
-    assert answer.forward_spf_verified is False
-    rule = ForwardRuleAnswer.model_validate(
+    assert state["forward_mx_verified"] is True
+    assert state["forward_spf_verified"] is False
+    rule = RULE.state_of(
         {
             "uuid": UUID,
             "localpart": "a",
             "destination": "b@c.d",
             "active": 0,
             "verified": 1,
-            "created_at": 5,
-        }
+            "created_at": 5.0,
+        },
+        {"domain_uuid": UUID},
     )
-    assert (rule.active, rule.verified) == (False, True)
+    assert (rule["active"], rule["verified"], rule["created_at"]) == (False, True, 5)
+    assert type(rule["created_at"]) is int
 
 
 def test_dns_records_forward_mode_lists_all_four_in_order() -> None:

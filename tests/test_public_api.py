@@ -25,6 +25,7 @@ PUBLIC = {
     "ConflictError",
     "RateLimitError",
     "ServerError",
+    "__version__",
 }
 
 
@@ -34,8 +35,17 @@ def test_all_holds_exactly_the_public_names() -> None:
         assert getattr(pulumi_jetemail, name) is not None
 
 
+def test_version_is_the_installed_distributions() -> None:
+    from importlib.metadata import version
+    from pathlib import Path
+
+    pyproject = (Path(__file__).parents[1] / "pyproject.toml").read_text()
+    assert pulumi_jetemail.__version__ == version("pulumi-jetemail")
+    assert f'\nversion = "{pulumi_jetemail.__version__}"\n' in pyproject
+
+
 def test_every_error_is_a_jetemail_error() -> None:
-    for name in PUBLIC:
+    for name in PUBLIC - {"__version__"}:
         value = getattr(pulumi_jetemail, name)
         if name.endswith("Error"):
             assert issubclass(value, pulumi_jetemail.JetEmailError), name

@@ -164,7 +164,7 @@ def test_a_lifecycle_with_faults_leaks_no_secret(emulator: Emulator) -> None:
         lost = server.check(other, {}, webhook("other.example.com", AUTH[0], HEADER[0])).inputs
         with pytest.raises(ProviderError) as raised:
             server.create(other, lost)
-        assert "3 times" in seen.error(raised)
+        assert "3 attempts" in seen.error(raised)
 
         # Delete, through an ambiguous 504.
         emulator.inject("DELETE", DOMAINS, status=504, processed=True)

@@ -1,0 +1,265 @@
+"""Generate, from the declarations, what must be spelled out for tools to read: the typed
+Python surface (`_surface.py`: the `…Args` classes, the keyword signatures, the output
+annotations and their docstrings, which mypy and IDEs need written out) and the Pulumi package
+schema (`schema.json`, for the native plugin and the SDK generators of other languages).
+
+    python -m pulumi_jetemail._codegen          # write both (make generate)
+    python -m pulumi_jetemail._codegen --check  # exit 1 if either is out of date
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from ._declare import Declaration, Prop, Type
+from .declarations import DECLARATIONS, PROVIDER_CONFIG
+
+PACKAGE = "jetemail"
+HERE = Path(__file__).resolve().parent
+SURFACE = HERE / "_surface.py"
+SCHEMA = HERE / "schema.json"
+
+# --------------------------------------------------------------------- Python surface
+
+
+def _py(t: Type, *, inputs: bool) -> str:
+    """The Python annotation of a type (inputs accept Outputs inside containers)."""
+    if t.kind == "string":
+        return f"Literal[{', '.join(repr(v) for v in t.enum)}]" if t.enum else "str"
+    if t.kind in ("integer", "boolean", "number"):
+        return {"integer": "int", "boolean": "bool", "number": "float"}[t.kind]
+    assert t.items is not None or t.kind in ("object", "one_of")
+    if t.kind == "array":
+        inner = _py(t.items, inputs=inputs)  # type: ignore[arg-type]
+        return f"Sequence[pulumi.Input[{inner}]]" if inputs else f"list[{inner}]"
+    if t.kind == "map":
+        inner = _py(t.items, inputs=inputs)  # type: ignore[arg-type]
+        return f"Mapping[str, pulumi.Input[{inner}]]" if inputs else f"dict[str, {inner}]"
+    if t.kind == "object":
+        return f"{t.name}Args" if inputs else t.name
+    return " | ".join(_py(c, inputs=inputs) for c in t.choices)
+
+
+def _a(name: str) -> str:
+    return f"{'an' if name[0] in 'AEIOU' else 'a'} {name}"
+
+
+def _doc(text: str, indent: str) -> str:
+    lines = textwrap.wrap(text, 96 - len(indent) - 6)
+    if len(lines) == 1:
+        return f'{indent}"""{lines[0]}"""\n'
+    body = "\n".join(f"{indent}{line}" for line in lines[1:])
+    return f'{indent}"""{lines[0]}\n{body}"""\n'
+
+
+def _input_annotation(p: Prop) -> str:
+    ann = f"pulumi.Input[{_py(p.type, inputs=True)}]"
+    return ann if p.required else f"{ann} | None = None"
+
+
+def _object_types(decls: tuple[Declaration, ...]) -> list[Type]:
+    seen: dict[str, Type] = {}
+    for decl in decls:
+        for p in decl.props:
+            for t in p.type.objects():
+                seen.setdefault(t.name, t)
+    return list(seen.values())
+
+
+def _typed_dicts(decls: tuple[Declaration, ...]) -> str:
+    out = ""
+    for t in _object_types(decls):
+        for inputs in (True, False):
+            name = f"{t.name}Args" if inputs else t.name
+            out += f"\n\nclass {name}(TypedDict, total=False):\n"
+            out += _doc(t.description + (" (input)" if inputs else ""), "    ")
+            for f in t.fields:
+                ann = _py(f.type, inputs=inputs)
+                ann = f"pulumi.Input[{ann}]" if inputs else ann
+                out += f"    {f.name}: {'Required[' + ann + ']' if f.required else ann}\n"
+                out += _doc(f.description, "    ")
+    return out
+
+
+def _args_class(decl: Declaration) -> str:
+    out = f"\n\n@dataclass(kw_only=True)\nclass {decl.name}Args:\n"
+    out += _doc(f"The inputs of {_a(decl.name)}.", "    ")
+    for p in decl.inputs:
+        out += f"    {p.name}: {_input_annotation(p)}\n"
+        out += _doc(p.description, "    ")
+    return out
+
+
+def _surface_class(decl: Declaration) -> str:
+    out = f"\n\nclass {decl.name}Surface:\n"
+    out += _doc(f"{decl.description} (The typed surface: annotations and signatures.)", "    ")
+    for p in decl.props:
+        optional = p.mode is not None or not (p.output or p.required or p.default is not None)
+        ann = _py(p.type, inputs=False)
+        out += f"    {p.name}: pulumi.Output[{ann}{' | None' if optional else ''}]\n"
+        out += _doc(p.description, "    ")
+    opts = "opts: pulumi.ResourceOptions | None = None"
+    out += "\n    @overload\n"
+    out += f"    def __init__(\n        self, resource_name: str, args: {decl.name}Args, {opts}\n"
+    out += "    ) -> None: ...\n"
+    out += "\n    @overload\n    def __init__(\n        self,\n        resource_name: str,\n"
+    out += f"        args: None = None,\n        {opts},\n        *,\n"
+    for p in sorted(decl.inputs, key=lambda p: not p.required):
+        out += f"        {p.name}: {_input_annotation(p)},\n"
+    out += "    ) -> None: ...\n\n"
+    out += "    def __init__(\n        self,\n        resource_name: str,\n"
+    out += f"        args: {decl.name}Args | None = None,\n        {opts},\n"
+    out += "        **keywords: Any,\n    ) -> None:\n"
+    out += _doc(
+        f"Declare {_a(decl.name)}, with `{decl.name}Args` or keyword inputs (a keyword "
+        "given wins over the same field of `args`).",
+        "        ",
+    )
+    out += "        self._declare(resource_name, args, opts, keywords)\n\n"
+    out += "    def _declare(\n        self,\n        resource_name: str,\n"
+    out += f"        args: {decl.name}Args | None,\n"
+    out += "        opts: pulumi.ResourceOptions | None,\n        keywords: dict[str, Any],\n"
+    out += "    ) -> None:\n        raise NotImplementedError\n"
+    return out
+
+
+def _provider_surface() -> str:
+    out = "\n\nclass ProviderSurface:\n"
+    out += _doc(PROVIDER_CONFIG.description, "    ")
+    out += "\n    def __init__(\n        self,\n        resource_name: str,\n"
+    out += "        opts: pulumi.ResourceOptions | None = None,\n        *,\n"
+    for p in PROVIDER_CONFIG.inputs:
+        out += f"        {p.name}: pulumi.Input[{_py(p.type, inputs=True)}] | None = None,\n"
+    out += "    ) -> None:\n"
+    out += _doc(
+        "An explicit JetEmail provider: pass it as `opts=pulumi.ResourceOptions("
+        "provider=...)`. "
+        + " ".join(f"`{p.name}`: {p.description}" for p in PROVIDER_CONFIG.inputs),
+        "        ",
+    )
+    names = ", ".join(f'"{p.name}": {p.name}' for p in PROVIDER_CONFIG.inputs)
+    out += f"        self._declare(resource_name, opts, {{{names}}})\n\n"
+    out += "    def _declare(\n        self,\n        resource_name: str,\n"
+    out += "        opts: pulumi.ResourceOptions | None,\n        keywords: dict[str, Any],\n"
+    out += "    ) -> None:\n        raise NotImplementedError\n"
+    return out
+
+
+def surface() -> str:
+    """The text of `_surface.py`."""
+    head = (
+        '"""The typed surface of the resources, generated from `declarations.py` by\n'
+        "`make generate` (python -m pulumi_jetemail._codegen): do not edit by hand.\n\n"
+        "Both doors subclass these: `pulumi_jetemail.InboundDomain` (dynamic) and\n"
+        '`pulumi_jetemail.native.InboundDomain` implement `_declare`."""\n\n'
+        "from __future__ import annotations\n\n"
+        "from collections.abc import Mapping, Sequence\n"
+        "from dataclasses import dataclass\n"
+        "from typing import Any, Literal, overload\n\n"
+        "import pulumi\n"
+        "from typing_extensions import Required, TypedDict\n"
+    )
+    names = [t.name for t in _object_types(DECLARATIONS)]
+    all_names = sorted(
+        [*(f"{n}Args" for n in names), *names, "ProviderSurface"]
+        + [f"{d.name}{s}" for d in DECLARATIONS for s in ("Args", "Surface")]
+    )
+    head += "\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in all_names) + "]\n"
+    body = _typed_dicts(DECLARATIONS)
+    for decl in DECLARATIONS:
+        body += _args_class(decl) + _surface_class(decl)
+    return head + body + _provider_surface()
+
+
+# ----------------------------------------------------------------------------- schema
+
+
+def _spec(t: Type) -> dict[str, Any]:
+    if t.kind == "object":
+        return {"$ref": f"#/types/{PACKAGE}:index:{t.name}"}
+    if t.kind == "one_of":
+        return {"oneOf": [_spec(c) for c in t.choices]}
+    spec: dict[str, Any] = {"type": t.kind}
+    if t.kind in ("array", "map"):
+        key = "items" if t.kind == "array" else "additionalProperties"
+        spec = {"type": "array" if t.kind == "array" else "object", key: _spec(t.items)}  # type: ignore[arg-type]
+    return spec
+
+
+def _property(p: Prop) -> dict[str, Any]:
+    spec = {**_spec(p.type), "description": p.description}
+    if p.secret:
+        spec["secret"] = True
+    if p.replaces:
+        spec["willReplaceOnChanges"] = True
+    return spec
+
+
+def schema(version: str = "0.0.0") -> dict[str, Any]:
+    """The Pulumi package schema of the native plugin (version filled in at GetSchema)."""
+    resources: dict[str, Any] = {}
+    for decl in DECLARATIONS:
+        outputs_required = [
+            p.camel
+            for p in decl.props
+            if p.required or p.computed is not None or (p.default is not None and p.mode is None)
+        ]
+        resources[f"{PACKAGE}:index:{decl.name}"] = {
+            "description": decl.description,
+            "inputProperties": {p.camel: _property(p) for p in decl.inputs},
+            "requiredInputs": [p.camel for p in decl.inputs if p.required],
+            "properties": {p.camel: _property(p) for p in decl.props},
+            "required": sorted(outputs_required),
+        }
+    types = {
+        f"{PACKAGE}:index:{t.name}": {
+            "type": "object",
+            "description": t.description,
+            "properties": {f.camel: _property(f) for f in t.fields},
+            "required": [f.camel for f in t.fields if f.required],
+        }
+        for t in _object_types(DECLARATIONS)
+    }
+    config = {p.camel: _property(p) for p in PROVIDER_CONFIG.inputs}
+    return {
+        "name": PACKAGE,
+        "displayName": "JetEmail",
+        "version": version,
+        "description": "JetEmail inbound mail: domains, delivery modes and forward rules.",
+        "keywords": ["pulumi", "jetemail", "email", "category/utility"],
+        "license": "Apache-2.0",
+        "config": {"variables": config},
+        "provider": {"description": PROVIDER_CONFIG.description, "inputProperties": config},
+        "resources": resources,
+        "types": types,
+        "language": {"python": {"packageName": "pulumi_jetemail_sdk"}},
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(schema(), indent=2, sort_keys=False) + "\n"
+
+
+# ------------------------------------------------------------------------------- main
+
+
+def main(argv: list[str]) -> int:
+    wanted = {SURFACE: surface(), SCHEMA: schema_text()}
+    if "--check" in argv:
+        stale = [p.name for p, text in wanted.items() if not p.exists() or p.read_text() != text]
+        if stale:
+            print(f"out of date: {', '.join(stale)}; run `make generate`", file=sys.stderr)
+            return 1
+        return 0
+    for path, text in wanted.items():
+        path.write_text(text)
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
