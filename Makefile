@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # The CLI `make pulumi` builds, and the dynamic-provider plugin beside it, come first on PATH.
 export PATH := $(CURDIR)/.tools/pulumi/bin:$(PATH)
 
-.PHONY: test lint typecheck pytest pulumi test-matrix dist demo bench emulator clean
+.PHONY: test lint typecheck pytest pulumi test-matrix dist demo bench emulator generate clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ demo: pulumi
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+
+# _surface.py (the typed Python classes) and schema.json, from declarations.py.
+generate: $(STAMP)
+	$(PY) -m pulumi_jetemail._codegen
 
 emulator: $(STAMP)
 	$(PY) -m pulumi_jetemail.emulator --port 8025 --api-key api_local

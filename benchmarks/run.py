@@ -1,4 +1,4 @@
-"""Benchmarks: the provider costs its users no more than the API itself does (issue 6).
+"""Benchmarks: the provider costs its users no more than the API itself does.
 
     .venv/bin/python benchmarks/run.py [--scale full|small] [--json PATH]     (make bench)
 
@@ -54,7 +54,7 @@ from noop_provider import NoopProvider
 from pulumi.runtime.proto import provider_pb2 as pb
 
 from pulumi_jetemail import InboundDomain
-from pulumi_jetemail.client import MAX_REQUESTS_PER_MINUTE
+from pulumi_jetemail._settings import MAX_REQUESTS_PER_MINUTE
 from pulumi_jetemail.emulator import Emulator
 from pulumi_jetemail.testing import (
     PROVIDER_KEY,
@@ -225,7 +225,7 @@ def rss_kib(pid: int) -> int:
 # ------------------------------------------------------------------------- 1. request economy
 
 FLOOR = {"check": 0, "diff": 0, "create": 1, "read": 1, "update": 2, "delete": 1}
-"""Requests per operation the API makes unavoidable (DESIGN.md, "Behaviour")."""
+"""Requests per operation the API makes unavoidable (one call per create, read, update, delete)."""
 
 
 def bench_economy(emulator: Emulator, server: ProviderServer) -> Row:

@@ -149,7 +149,7 @@ def _provider_surface() -> str:
     return out
 
 
-def surface() -> str:
+def surface(decls: tuple[Declaration, ...] = DECLARATIONS) -> str:
     """The text of `_surface.py`."""
     head = (
         '"""The typed surface of the resources, generated from `declarations.py` by\n'
@@ -163,14 +163,14 @@ def surface() -> str:
         "import pulumi\n"
         "from typing_extensions import Required, TypedDict\n"
     )
-    names = [t.name for t in _object_types(DECLARATIONS)]
+    names = [t.name for t in _object_types(decls)]
     all_names = sorted(
         [*(f"{n}Args" for n in names), *names, "ProviderSurface"]
-        + [f"{d.name}{s}" for d in DECLARATIONS for s in ("Args", "Surface")]
+        + [f"{d.name}{s}" for d in decls for s in ("Args", "Surface")]
     )
     head += "\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in all_names) + "]\n"
-    body = _typed_dicts(DECLARATIONS)
-    for decl in DECLARATIONS:
+    body = _typed_dicts(decls)
+    for decl in decls:
         body += _args_class(decl) + _surface_class(decl)
     return head + body + _provider_surface()
 
@@ -199,10 +199,10 @@ def _property(p: Prop) -> dict[str, Any]:
     return spec
 
 
-def schema(version: str = "0.0.0") -> dict[str, Any]:
+def schema(version: str = "0.0.0", decls: tuple[Declaration, ...] = DECLARATIONS) -> dict[str, Any]:
     """The Pulumi package schema of the native plugin (version filled in at GetSchema)."""
     resources: dict[str, Any] = {}
-    for decl in DECLARATIONS:
+    for decl in decls:
         outputs_required = [
             p.camel
             for p in decl.props
@@ -222,7 +222,7 @@ def schema(version: str = "0.0.0") -> dict[str, Any]:
             "properties": {f.camel: _property(f) for f in t.fields},
             "required": [f.camel for f in t.fields if f.required],
         }
-        for t in _object_types(DECLARATIONS)
+        for t in _object_types(decls)
     }
     config = {p.camel: _property(p) for p in PROVIDER_CONFIG.inputs}
     return {

@@ -32,9 +32,6 @@ import httpx
 from ._ratelimit import RateLimiter
 from ._retry import (
     DEFAULT_MAX_RETRIES,
-    INITIAL_RETRY_DELAY,
-    MAX_RETRY_AFTER,
-    MAX_RETRY_DELAY,
     Random,
     is_retryable,
     parse_retry_after,
@@ -46,8 +43,6 @@ from ._settings import (
     DEFAULT_API_URL,
     DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_REQUESTS_PER_MINUTE,
-    MAX_REQUEST_TIMEOUT,
-    MAX_REQUESTS_PER_MINUTE,
     ClientSettings,
 )
 from .errors import (
@@ -61,26 +56,7 @@ from .errors import (
     redact,
 )
 
-__all__ = [
-    "API_REQUESTS_PER_MINUTE",
-    "DEFAULT_API_URL",
-    "DEFAULT_LIMITS",
-    "DEFAULT_MAX_RETRIES",
-    "DEFAULT_REQUESTS_PER_MINUTE",
-    "DEFAULT_REQUEST_TIMEOUT",
-    "DEFAULT_TIMEOUT",
-    "INITIAL_RETRY_DELAY",
-    "MAX_REQUESTS_PER_MINUTE",
-    "MAX_REQUEST_TIMEOUT",
-    "MAX_RETRY_AFTER",
-    "MAX_RETRY_DELAY",
-    "ClientSettings",
-    "JetEmailClient",
-    "RateLimiter",
-    "parse_retry_after",
-    "retry_delay",
-    "shared_client",
-]
+__all__ = ["DEFAULT_LIMITS", "DEFAULT_TIMEOUT", "JetEmailClient", "shared_client"]
 
 logger = logging.getLogger("pulumi_jetemail")
 

@@ -229,7 +229,8 @@ def _smtp_item_equal(old: Any, new: Any) -> bool:
 
 
 def smtp_servers_equal(old: Any, new: Any) -> bool:
-    """Compare two smtp_servers lists by meaning (see DESIGN.md, "diff")."""
+    """Compare two smtp_servers lists by meaning: a string equals an object with that url,
+    whatever details the API filled in."""
     if not isinstance(old, list) or not isinstance(new, list) or len(old) != len(new):
         return bool(old == new)
     return all(_smtp_item_equal(a, b) for a, b in zip(old, new, strict=True))

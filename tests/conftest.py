@@ -33,7 +33,7 @@ def emu(emulator: Emulator) -> Emulator:
 
 
 @pytest.fixture(scope="module")
-def client(emulator: Emulator) -> Iterator[httpx.Client]:
+def http(emulator: Emulator) -> Iterator[httpx.Client]:
     """Plain HTTP to the module's emulator with the account key (one per module: building a
     client costs ~30 ms)."""
     headers = {"Authorization": f"Bearer {API_KEY}"}

@@ -16,9 +16,9 @@ import pytest
 from helpers import FakeTime, ManualClock
 
 from pulumi_jetemail._ratelimit import RateLimiter
+from pulumi_jetemail._settings import ClientSettings
 from pulumi_jetemail.client import (
     DEFAULT_TIMEOUT,
-    ClientSettings,
     JetEmailClient,
     _close_shared_clients,
     shared_client,

@@ -52,56 +52,56 @@ def sleeps() -> Sleeps:
 
 
 @pytest.fixture
-def client(emu: Emulator, sleeps: Sleeps) -> Iterator[JetEmailClient]:
+def jet(emu: Emulator, sleeps: Sleeps) -> Iterator[JetEmailClient]:
     with JetEmailClient(KEY, emu.url, requests_per_minute=10_000, sleep=sleeps) as jet:
         yield jet
 
 
-def test_domain_lifecycle(client: JetEmailClient, emu: Emulator) -> None:
-    created = client.create_domain(WEBHOOK)
+def test_domain_lifecycle(jet: JetEmailClient, emu: Emulator) -> None:
+    created = jet.create_domain(WEBHOOK)
     uuid = created["uuid"]
     assert created["webhook_secret"].startswith("whsec_")
     assert created["domain"] == "example.com"
 
-    assert [row["uuid"] for row in client.list_domains()] == [uuid]
-    assert client.get_domain(uuid)["webhook_url"] == WEBHOOK["webhook_url"]
+    assert [row["uuid"] for row in jet.list_domains()] == [uuid]
+    assert jet.get_domain(uuid)["webhook_url"] == WEBHOOK["webhook_url"]
 
-    assert client.update_domain(uuid, {"status": "disabled", "webhook_timeout": 5000}) is None
-    read = client.get_domain(uuid)
+    assert jet.update_domain(uuid, {"status": "disabled", "webhook_timeout": 5000}) is None
+    read = jet.get_domain(uuid)
     assert (read["status"], read["webhook_timeout"]) == ("disabled", 5000)
 
     emu.set_dns_verified(uuid, mx=True)
-    flags = client.check_domain(uuid)
+    flags = jet.check_domain(uuid)
     assert flags["forward_mx_verified"] in (1, True)
 
-    assert client.delete_domain(uuid) is None
-    assert client.list_domains() == []
+    assert jet.delete_domain(uuid) is None
+    assert jet.list_domains() == []
     with pytest.raises(NotFoundError):
-        client.get_domain(uuid)
+        jet.get_domain(uuid)
 
 
-def test_forward_rule_lifecycle(client: JetEmailClient) -> None:
-    domain = client.create_domain(FORWARD)["uuid"]
-    rule = client.create_forward_rule(domain, {"localpart": "Info", "destination": "me@ex.org"})
+def test_forward_rule_lifecycle(jet: JetEmailClient) -> None:
+    domain = jet.create_domain(FORWARD)["uuid"]
+    rule = jet.create_forward_rule(domain, {"localpart": "Info", "destination": "me@ex.org"})
     assert rule["localpart"] == "info"
 
-    assert [r["uuid"] for r in client.list_forward_rules(domain)] == [rule["uuid"]]
-    assert client.get_forward_rule(domain, rule["uuid"])["destination"] == "me@ex.org"
+    assert [r["uuid"] for r in jet.list_forward_rules(domain)] == [rule["uuid"]]
+    assert jet.get_forward_rule(domain, rule["uuid"])["destination"] == "me@ex.org"
 
-    client.update_forward_rule(domain, rule["uuid"], {"active": False})
-    assert client.get_forward_rule(domain, rule["uuid"])["active"] in (0, False)
+    jet.update_forward_rule(domain, rule["uuid"], {"active": False})
+    assert jet.get_forward_rule(domain, rule["uuid"])["active"] in (0, False)
 
-    client.delete_forward_rule(domain, rule["uuid"])
-    assert client.list_forward_rules(domain) == []
+    jet.delete_forward_rule(domain, rule["uuid"])
+    assert jet.list_forward_rules(domain) == []
     with pytest.raises(NotFoundError):
-        client.get_forward_rule(domain, rule["uuid"])
+        jet.get_forward_rule(domain, rule["uuid"])
 
 
 def test_the_emulator_receives_exactly_the_documented_requests(
-    client: JetEmailClient, emu: Emulator
+    jet: JetEmailClient, emu: Emulator
 ) -> None:
-    uuid = client.create_domain(WEBHOOK)["uuid"]
-    client.delete_domain(uuid)
+    uuid = jet.create_domain(WEBHOOK)["uuid"]
+    jet.delete_domain(uuid)
     (post, delete) = emu.requests
     assert (post.method, post.path, post.body) == ("POST", "/inbound/domains", WEBHOOK)
     assert (delete.method, delete.path, delete.body) == (
@@ -138,17 +138,17 @@ def test_a_transactional_key_is_a_403(emu: Emulator) -> None:
         pytest.param(lambda c: c.list_forward_rules(UNKNOWN), id="list rules"),
     ],
 )
-def test_an_unknown_uuid_is_a_404(client: JetEmailClient, call: object) -> None:
+def test_an_unknown_uuid_is_a_404(jet: JetEmailClient, call: object) -> None:
     with pytest.raises(NotFoundError) as caught:
-        call(client)  # type: ignore[operator]
+        call(jet)  # type: ignore[operator]
     assert caught.value.status == 404
     assert caught.value.message
 
 
-def test_a_duplicate_domain_is_a_409_after_one_post(client: JetEmailClient, emu: Emulator) -> None:
-    client.create_domain(WEBHOOK)
+def test_a_duplicate_domain_is_a_409_after_one_post(jet: JetEmailClient, emu: Emulator) -> None:
+    jet.create_domain(WEBHOOK)
     with pytest.raises(ConflictError, match="already exists"):
-        client.create_domain({**WEBHOOK, "domain": "EXAMPLE.com"})
+        jet.create_domain({**WEBHOOK, "domain": "EXAMPLE.com"})
     assert emu.count("POST", "/inbound/domains") == 2
 
 
@@ -168,62 +168,62 @@ def test_a_duplicate_domain_is_a_409_after_one_post(client: JetEmailClient, emu:
     ],
 )
 def test_a_bad_body_is_a_400_naming_the_field(
-    client: JetEmailClient, emu: Emulator, body: dict[str, object], field: str
+    jet: JetEmailClient, emu: Emulator, body: dict[str, object], field: str
 ) -> None:
     with pytest.raises(ValidationError) as caught:
-        client.create_domain(body)
+        jet.create_domain(body)
     assert field in caught.value.message
     assert emu.count("POST", "/inbound/domains") == 1
 
 
-def test_an_empty_update_is_a_400(client: JetEmailClient) -> None:
-    uuid = client.create_domain(FORWARD)["uuid"]
+def test_an_empty_update_is_a_400(jet: JetEmailClient) -> None:
+    uuid = jet.create_domain(FORWARD)["uuid"]
     with pytest.raises(ValidationError):
-        client.update_domain(uuid, {})
+        jet.update_domain(uuid, {})
 
 
-def test_a_get_rides_out_two_503s(client: JetEmailClient, emu: Emulator, sleeps: Sleeps) -> None:
+def test_a_get_rides_out_two_503s(jet: JetEmailClient, emu: Emulator, sleeps: Sleeps) -> None:
     emu.inject("GET", "/inbound/domains", status=503, times=2)
-    assert client.list_domains() == []
+    assert jet.list_domains() == []
     assert emu.count("GET", "/inbound/domains") == 3
     assert len(sleeps) == 2
 
 
 def test_a_429_is_waited_out_and_logged(
-    client: JetEmailClient, emu: Emulator, sleeps: Sleeps, caplog: pytest.LogCaptureFixture
+    jet: JetEmailClient, emu: Emulator, sleeps: Sleeps, caplog: pytest.LogCaptureFixture
 ) -> None:
     emu.inject("GET", "/inbound/domains", status=429, retry_after=2)
     with caplog.at_level(logging.WARNING, logger="pulumi_jetemail"):
-        assert client.list_domains() == []
+        assert jet.list_domains() == []
     assert emu.count("GET", "/inbound/domains") == 2
     assert sum(sleeps) == pytest.approx(2.0, abs=0.1)
     assert "pausing all requests for 2.0 s" in caplog.text
 
 
-def test_an_ambiguous_create_is_not_sent_again(client: JetEmailClient, emu: Emulator) -> None:
+def test_an_ambiguous_create_is_not_sent_again(jet: JetEmailClient, emu: Emulator) -> None:
     emu.inject("POST", "/inbound/domains", status=502, processed=True)
     with pytest.raises(ServerError) as caught:
-        client.create_domain(WEBHOOK)
+        jet.create_domain(WEBHOOK)
     assert caught.value.maybe_processed
     assert emu.count("POST", "/inbound/domains") == 1
     # ...and indeed the domain exists: the provider must list before posting again.
-    assert [row["domain"] for row in client.list_domains()] == ["example.com"]
+    assert [row["domain"] for row in jet.list_domains()] == ["example.com"]
 
 
 def test_a_create_dropped_after_processing_is_not_sent_again(
-    client: JetEmailClient, emu: Emulator
+    jet: JetEmailClient, emu: Emulator
 ) -> None:
     emu.inject("POST", "/inbound/domains", drop=True)
     with pytest.raises(APIConnectionError) as caught:
-        client.create_domain(WEBHOOK)
+        jet.create_domain(WEBHOOK)
     assert caught.value.maybe_processed
     assert emu.count("POST", "/inbound/domains") == 1
 
 
-def test_a_dropped_read_is_retried(client: JetEmailClient, emu: Emulator) -> None:
-    uuid = client.create_domain(FORWARD)["uuid"]
+def test_a_dropped_read_is_retried(jet: JetEmailClient, emu: Emulator) -> None:
+    uuid = jet.create_domain(FORWARD)["uuid"]
     emu.inject("GET", f"/inbound/settings/{uuid}", drop=True)
-    assert client.get_domain(uuid)["uuid"] == uuid
+    assert jet.get_domain(uuid)["uuid"] == uuid
     assert emu.count("GET", f"/inbound/settings/{uuid}") == 2
 
 
@@ -259,14 +259,14 @@ def test_nobody_listening_is_a_connection_error_where_nothing_was_sent(sleeps: S
     assert f"127.0.0.1:{port}" in str(caught.value)
 
 
-def test_threads_share_one_client_safely(client: JetEmailClient, emu: Emulator) -> None:
+def test_threads_share_one_client_safely(jet: JetEmailClient, emu: Emulator) -> None:
     errors: list[BaseException] = []
 
     def work(n: int) -> None:
         try:
-            uuid = client.create_domain({**FORWARD, "domain": f"d{n}.example"})["uuid"]
-            client.update_domain(uuid, {"status": "disabled"})
-            assert client.get_domain(uuid)["status"] == "disabled"
+            uuid = jet.create_domain({**FORWARD, "domain": f"d{n}.example"})["uuid"]
+            jet.update_domain(uuid, {"status": "disabled"})
+            assert jet.get_domain(uuid)["status"] == "disabled"
         except BaseException as exc:
             errors.append(exc)
 
@@ -276,5 +276,5 @@ def test_threads_share_one_client_safely(client: JetEmailClient, emu: Emulator) 
     for thread in threads:
         thread.join(timeout=30)
     assert errors == []
-    assert len(client.list_domains()) == 8
+    assert len(jet.list_domains()) == 8
     assert emu.count("POST", "/inbound/domains") == 8

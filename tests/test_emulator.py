@@ -39,15 +39,15 @@ FLAGS = tuple(f"forward_{name}_verified" for name in ("mx", "dkim", "spf", "dmar
 
 @pytest.fixture(scope="module")
 def anon(emulator: Emulator) -> Iterator[httpx.Client]:
-    """A client without credentials (one per module: building a client costs ~30 ms)."""
-    with httpx.Client(base_url=emulator.url, timeout=5) as client:
-        yield client
+    """An HTTP client without credentials (one per module: building a client costs ~30 ms)."""
+    with httpx.Client(base_url=emulator.url, timeout=5) as http:
+        yield http
 
 
 @pytest.fixture
-def api(emu: Emulator, client: httpx.Client) -> httpx.Client:
-    """A client with the emulator's key, on a fresh account."""
-    return client
+def api(emu: Emulator, http: httpx.Client) -> httpx.Client:
+    """An HTTP client with the emulator's key, on a fresh account."""
+    return http
 
 
 def create(api: httpx.Client, body: dict[str, Any]) -> dict[str, Any]:

@@ -44,97 +44,95 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
 
 
 def test_inject_status_answers_it_without_touching_the_store(
-    client: httpx.Client, emu: Emulator
+    http: httpx.Client, emu: Emulator
 ) -> None:
     emu.inject("POST", DOMAINS, status=503)
-    response = client.post(DOMAINS, json=domain_body())
+    response = http.post(DOMAINS, json=domain_body())
     assert response.status_code == 503
     assert response.json()["success"] is False
     assert "503" in response.json()["error"]
     assert "retry-after" not in response.headers
     assert emu.domains() == []
-    assert client.post(DOMAINS, json=domain_body()).status_code == 200  # used up
+    assert http.post(DOMAINS, json=domain_body()).status_code == 200  # used up
 
 
 def test_inject_processed_status_applies_the_request_first(
-    client: httpx.Client, emu: Emulator
+    http: httpx.Client, emu: Emulator
 ) -> None:
     emu.inject("POST", DOMAINS, status=502, processed=True)
-    assert client.post(DOMAINS, json=domain_body()).status_code == 502
+    assert http.post(DOMAINS, json=domain_body()).status_code == 502
     assert [d["domain"] for d in emu.domains()] == ["d0.example.com"]
-    assert client.post(DOMAINS, json=domain_body()).status_code == 409
+    assert http.post(DOMAINS, json=domain_body()).status_code == 409
 
 
 @pytest.mark.parametrize(("retry_after", "header"), [(2, "2"), (0.05, "0.05")])
 def test_inject_retry_after_sets_the_header(
-    client: httpx.Client, emu: Emulator, retry_after: float, header: str
+    http: httpx.Client, emu: Emulator, retry_after: float, header: str
 ) -> None:
     emu.inject("GET", DOMAINS, status=429, retry_after=retry_after)
-    response = client.get(DOMAINS)
+    response = http.get(DOMAINS)
     assert (response.status_code, response.headers["retry-after"]) == (429, header)
 
 
-def test_inject_times_faults_that_many_matching_requests(
-    client: httpx.Client, emu: Emulator
-) -> None:
+def test_inject_times_faults_that_many_matching_requests(http: httpx.Client, emu: Emulator) -> None:
     emu.inject("GET", DOMAINS, status=504, times=2)
-    statuses = [client.get(DOMAINS).status_code for _ in range(3)]
+    statuses = [http.get(DOMAINS).status_code for _ in range(3)]
     assert statuses == [504, 504, 200]
 
 
-def test_inject_leaves_other_methods_and_paths_alone(client: httpx.Client, emu: Emulator) -> None:
+def test_inject_leaves_other_methods_and_paths_alone(http: httpx.Client, emu: Emulator) -> None:
     emu.inject("POST", DOMAINS, status=500)
-    assert client.get(DOMAINS).status_code == 200
-    assert client.get("/inbound/settings/x").status_code == 404
-    assert client.post(DOMAINS, json=domain_body()).status_code == 500
+    assert http.get(DOMAINS).status_code == 200
+    assert http.get("/inbound/settings/x").status_code == 404
+    assert http.post(DOMAINS, json=domain_body()).status_code == 500
 
 
-def test_inject_any_method_and_path_prefix(client: httpx.Client, emu: Emulator) -> None:
+def test_inject_any_method_and_path_prefix(http: httpx.Client, emu: Emulator) -> None:
     uuid = emu.add_domain(domain_body())["uuid"]
     emu.inject("*", "/inbound/settings/*", status=500, times=2)
-    assert client.get(DOMAINS).status_code == 200
-    assert client.get(f"/inbound/settings/{uuid}").status_code == 500
-    assert client.patch(f"/inbound/settings/{uuid}", json={"status": "disabled"}).status_code == 500
-    assert client.get(f"/inbound/settings/{uuid}").json()["result"]["status"] == "active"
+    assert http.get(DOMAINS).status_code == 200
+    assert http.get(f"/inbound/settings/{uuid}").status_code == 500
+    assert http.patch(f"/inbound/settings/{uuid}", json={"status": "disabled"}).status_code == 500
+    assert http.get(f"/inbound/settings/{uuid}").json()["result"]["status"] == "active"
 
 
-def test_inject_faults_are_used_in_the_order_injected(client: httpx.Client, emu: Emulator) -> None:
+def test_inject_faults_are_used_in_the_order_injected(http: httpx.Client, emu: Emulator) -> None:
     emu.inject("GET", DOMAINS, status=503)
     emu.inject("*", "*", status=502)
-    assert [client.get(DOMAINS).status_code for _ in range(3)] == [503, 502, 200]
+    assert [http.get(DOMAINS).status_code for _ in range(3)] == [503, 502, 200]
 
 
 def test_inject_drop_applies_the_request_then_gives_no_answer(
-    client: httpx.Client, emu: Emulator
+    http: httpx.Client, emu: Emulator
 ) -> None:
     emu.inject("POST", DOMAINS, drop=True)
     with pytest.raises(httpx.RemoteProtocolError):
-        client.post(DOMAINS, json=domain_body())
+        http.post(DOMAINS, json=domain_body())
     assert [d["domain"] for d in emu.domains()] == ["d0.example.com"]
-    assert client.get(DOMAINS).status_code == 200  # the client recovers on a new connection
+    assert http.get(DOMAINS).status_code == 200  # the http recovers on a new connection
     assert emu.requests[0] == RecordedRequest("POST", DOMAINS, domain_body(), None, "drop")
 
 
 def test_inject_drop_logs_no_error_or_traceback(
-    client: httpx.Client, emu: Emulator, caplog: pytest.LogCaptureFixture
+    http: httpx.Client, emu: Emulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     emu.inject("GET", DOMAINS, drop=True)
     with pytest.raises(httpx.TransportError):
-        client.get(DOMAINS)
-    assert client.get(DOMAINS).status_code == 200
+        http.get(DOMAINS)
+    assert http.get(DOMAINS).status_code == 200
     assert [
         record.getMessage() for record in caplog.records if record.name.startswith("uvicorn")
     ] == []
 
 
-def test_inject_delay_answers_late_after_applying(client: httpx.Client, emu: Emulator) -> None:
+def test_inject_delay_answers_late_after_applying(http: httpx.Client, emu: Emulator) -> None:
     emu.inject("POST", DOMAINS, delay=0.2)
     started = time.monotonic()
-    assert client.post(DOMAINS, json=domain_body()).status_code == 200
+    assert http.post(DOMAINS, json=domain_body()).status_code == 200
     assert time.monotonic() - started >= 0.2
     emu.inject("POST", DOMAINS, delay=2)
     with pytest.raises(httpx.ReadTimeout):
-        client.post(DOMAINS, json=domain_body(1), timeout=0.2)
+        http.post(DOMAINS, json=domain_body(1), timeout=0.2)
     wait_until(lambda: len(emu.domains()) == 2)
 
 
@@ -168,32 +166,32 @@ def test_inject_refuses_a_meaningless_fault(emu: Emulator, kwargs: dict[str, Any
 
 
 def run_mix(
-    emu: Emulator, client: httpx.Client, seed: int, count: int = 60
+    emu: Emulator, http: httpx.Client, seed: int, count: int = 60
 ) -> list[tuple[int | None, str | None]]:
     """`count` creates under a 50% fault mix; each request's (status, fault) from the log."""
     emu.reset()
     emu.fault_mix(0.5, seed=seed, slow_delay=0.01, retry_after=0.01)
     for number in range(count):
         with contextlib.suppress(httpx.TransportError):
-            client.post(DOMAINS, json=domain_body(number))
+            http.post(DOMAINS, json=domain_body(number))
     emu.fault_mix(0)
     return [(r.status, r.fault) for r in emu.requests]
 
 
-def test_fault_mix_same_seed_gives_the_same_faults(client: httpx.Client, emu: Emulator) -> None:
-    first = run_mix(emu, client, seed=7)
-    assert run_mix(emu, client, seed=7) == first
-    assert run_mix(emu, client, seed=8) != first
+def test_fault_mix_same_seed_gives_the_same_faults(http: httpx.Client, emu: Emulator) -> None:
+    first = run_mix(emu, http, seed=7)
+    assert run_mix(emu, http, seed=7) == first
+    assert run_mix(emu, http, seed=8) != first
 
 
 def test_fault_mix_gives_every_kind_and_applies_what_it_says(
-    client: httpx.Client, emu: Emulator
+    http: httpx.Client, emu: Emulator
 ) -> None:
     emu.fault_mix(0.5, seed=3, slow_delay=0.01, retry_after=0.01)
     answers: list[httpx.Response | None] = []
     for number in range(100):
         try:
-            answers.append(client.post(DOMAINS, json=domain_body(number)))
+            answers.append(http.post(DOMAINS, json=domain_body(number)))
         except httpx.TransportError:
             answers.append(None)
     log = emu.requests
@@ -219,17 +217,17 @@ def test_fault_mix_gives_every_kind_and_applies_what_it_says(
     assert sorted(d["domain"] for d in emu.domains()) == sorted(applied)
 
 
-def test_fault_mix_zero_turns_it_off(client: httpx.Client, emu: Emulator) -> None:
+def test_fault_mix_zero_turns_it_off(http: httpx.Client, emu: Emulator) -> None:
     emu.fault_mix(1.0, seed=1, drop_share=0, slow_share=0, statuses=(503,))
-    assert client.get(DOMAINS).status_code == 503
+    assert http.get(DOMAINS).status_code == 503
     emu.fault_mix(0)
-    assert [client.get(DOMAINS).status_code for _ in range(10)] == [200] * 10
+    assert [http.get(DOMAINS).status_code for _ in range(10)] == [200] * 10
 
 
-def test_fault_mix_comes_after_injected_faults(client: httpx.Client, emu: Emulator) -> None:
+def test_fault_mix_comes_after_injected_faults(http: httpx.Client, emu: Emulator) -> None:
     emu.fault_mix(1.0, drop_share=0, slow_share=0, statuses=(503,))
     emu.inject("GET", DOMAINS, status=418)
-    assert [client.get(DOMAINS).status_code for _ in range(2)] == [418, 503]
+    assert [http.get(DOMAINS).status_code for _ in range(2)] == [418, 503]
 
 
 @pytest.mark.parametrize(
@@ -252,16 +250,16 @@ def test_fault_mix_refuses_impossible_settings(emu: Emulator, kwargs: dict[str, 
 def test_rate_limit_over_the_window_locks_the_whole_account_out(
     limited: tuple[Emulator, httpx.Client],
 ) -> None:
-    emu, client = limited
-    assert [client.get(DOMAINS).status_code for _ in range(5)] == [200] * 5
+    emu, http = limited
+    assert [http.get(DOMAINS).status_code for _ in range(5)] == [200] * 5
     started = time.monotonic()
-    over = client.get(DOMAINS)
+    over = http.get(DOMAINS)
     assert (over.status_code, over.headers["retry-after"]) == (429, "1")
     assert over.json()["success"] is False
-    blocked = client.post(DOMAINS, json=domain_body())  # another route, same account
+    blocked = http.post(DOMAINS, json=domain_body())  # another route, same account
     assert blocked.status_code == 429
     assert emu.domains() == []
-    wait_until(lambda: client.get(DOMAINS).status_code == 200)
+    wait_until(lambda: http.get(DOMAINS).status_code == 200)
     assert time.monotonic() - started >= 0.9
     assert emu.requests[5].fault is None  # a real 429, not an injected one
 
@@ -269,46 +267,46 @@ def test_rate_limit_over_the_window_locks_the_whole_account_out(
 def test_rate_limit_ignores_unauthenticated_requests(
     limited: tuple[Emulator, httpx.Client],
 ) -> None:
-    _, client = limited
+    _, http = limited
     wrong = {"Authorization": "Bearer api_wrong"}
-    assert {client.get(DOMAINS, headers=wrong).status_code for _ in range(10)} == {401}
-    assert [client.get(DOMAINS).status_code for _ in range(6)] == [200] * 5 + [429]
+    assert {http.get(DOMAINS, headers=wrong).status_code for _ in range(10)} == {401}
+    assert [http.get(DOMAINS).status_code for _ in range(6)] == [200] * 5 + [429]
 
 
 def test_rate_limit_ignores_unprocessed_injected_faults(
     limited: tuple[Emulator, httpx.Client],
 ) -> None:
-    emu, client = limited
+    emu, http = limited
     emu.inject("GET", DOMAINS, status=503, times=5)
-    assert [client.get(DOMAINS).status_code for _ in range(11)] == [503] * 5 + [200] * 5 + [429]
+    assert [http.get(DOMAINS).status_code for _ in range(11)] == [503] * 5 + [200] * 5 + [429]
 
 
 def test_rate_limit_retry_after_is_the_lockout_rounded_up() -> None:
     with (
         Emulator(KEY, rate_limit_per_minute=1, lockout_seconds=2.5) as emu,
-        httpx.Client(base_url=emu.url, headers=AUTH) as client,
+        httpx.Client(base_url=emu.url, headers=AUTH) as http,
     ):
-        assert client.get(DOMAINS).status_code == 200
-        assert client.get(DOMAINS).headers["retry-after"] == "3"
-        assert int(client.get(DOMAINS).headers["retry-after"]) in (2, 3)
+        assert http.get(DOMAINS).status_code == 200
+        assert http.get(DOMAINS).headers["retry-after"] == "3"
+        assert int(http.get(DOMAINS).headers["retry-after"]) in (2, 3)
 
 
 def test_rate_limit_default_lockout_is_five_minutes() -> None:
     with (
         Emulator(KEY, rate_limit_per_minute=1) as emu,
-        httpx.Client(base_url=emu.url, headers=AUTH) as client,
+        httpx.Client(base_url=emu.url, headers=AUTH) as http,
     ):
-        client.get(DOMAINS)
-        assert client.get(DOMAINS).headers["retry-after"] == "300"
+        http.get(DOMAINS)
+        assert http.get(DOMAINS).headers["retry-after"] == "300"
 
 
-def test_lock_out_blocks_every_call_until_it_ends(client: httpx.Client, emu: Emulator) -> None:
+def test_lock_out_blocks_every_call_until_it_ends(http: httpx.Client, emu: Emulator) -> None:
     emu.lock_out(0.3)
-    response = client.get(DOMAINS)
+    response = http.get(DOMAINS)
     assert (response.status_code, response.headers["retry-after"]) == (429, "1")
-    assert client.post(DOMAINS, json=domain_body()).status_code == 429
-    wait_until(lambda: client.get(DOMAINS).status_code == 200)
-    assert client.post(DOMAINS, json=domain_body()).status_code == 200
+    assert http.post(DOMAINS, json=domain_body()).status_code == 429
+    wait_until(lambda: http.get(DOMAINS).status_code == 200)
+    assert http.post(DOMAINS, json=domain_body()).status_code == 200
 
 
 def test_emulator_refuses_a_zero_rate_limit() -> None:
@@ -320,7 +318,7 @@ def test_emulator_refuses_a_zero_rate_limit() -> None:
 
 
 def test_latency_delays_every_answer_without_serialising_them(
-    client: httpx.Client, emu: Emulator
+    http: httpx.Client, emu: Emulator
 ) -> None:
     emu.latency = 0.2
     assert emu.latency == 0.2
@@ -343,17 +341,17 @@ def test_latency_delays_every_answer_without_serialising_them(
     assert time.monotonic() - started < 0.7  # four 0.2 s answers at once, not one after another
     emu.latency = 0
     started = time.monotonic()
-    client.get(DOMAINS)
+    http.get(DOMAINS)
     assert time.monotonic() - started < 0.2
 
 
 def test_latency_can_be_set_at_construction() -> None:
     with (
         Emulator(KEY, latency=0.1) as emu,
-        httpx.Client(base_url=emu.url, headers=AUTH) as client,
+        httpx.Client(base_url=emu.url, headers=AUTH) as http,
     ):
         started = time.monotonic()
-        client.get(DOMAINS)
+        http.get(DOMAINS)
         assert time.monotonic() - started >= 0.1
 
 
@@ -361,14 +359,14 @@ def test_latency_can_be_set_at_construction() -> None:
 
 
 def test_request_log_records_every_request_with_body_and_status(
-    client: httpx.Client, emu: Emulator
+    http: httpx.Client, emu: Emulator
 ) -> None:
     uuid = emu.add_domain(domain_body())["uuid"]
-    client.patch(f"/inbound/settings/{uuid}", json={"status": "disabled"})
-    client.get(DOMAINS, headers={"Authorization": "Bearer api_wrong"})
-    client.post(DOMAINS, content=b"not json")
+    http.patch(f"/inbound/settings/{uuid}", json={"status": "disabled"})
+    http.get(DOMAINS, headers={"Authorization": "Bearer api_wrong"})
+    http.post(DOMAINS, content=b"not json")
     emu.inject("DELETE", DOMAINS, status=503)
-    client.request("DELETE", DOMAINS, json={"uuid": uuid})
+    http.request("DELETE", DOMAINS, json={"uuid": uuid})
     assert emu.requests == [
         RecordedRequest("PATCH", f"/inbound/settings/{uuid}", {"status": "disabled"}, 200, None),
         RecordedRequest("GET", DOMAINS, None, 401, None),
@@ -377,11 +375,11 @@ def test_request_log_records_every_request_with_body_and_status(
     ]
 
 
-def test_request_log_count_by_method_and_path_prefix(client: httpx.Client, emu: Emulator) -> None:
+def test_request_log_count_by_method_and_path_prefix(http: httpx.Client, emu: Emulator) -> None:
     uuid = emu.add_domain(domain_body())["uuid"]
-    client.get(DOMAINS)
-    client.get(f"/inbound/settings/{uuid}")
-    client.patch(f"/inbound/settings/{uuid}", json={"status": "disabled"})
+    http.get(DOMAINS)
+    http.get(f"/inbound/settings/{uuid}")
+    http.patch(f"/inbound/settings/{uuid}", json={"status": "disabled"})
     assert emu.count() == 3
     assert emu.count("GET") == 2
     assert emu.count("get", DOMAINS) == 1

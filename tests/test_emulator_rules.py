@@ -34,8 +34,8 @@ def rules_path(domain: str) -> str:
     return f"/inbound/domains/{domain}/forward-rules"
 
 
-def add_rule(client: httpx.Client, domain: str, **body: Any) -> dict[str, Any]:
-    response = client.post(rules_path(domain), json=body)
+def add_rule(http: httpx.Client, domain: str, **body: Any) -> dict[str, Any]:
+    response = http.post(rules_path(domain), json=body)
     assert response.status_code == 200, response.text
     rule: dict[str, Any] = response.json()["result"]
     return rule
@@ -49,9 +49,9 @@ def assert_refused(response: httpx.Response, status: int, *words: str) -> None:
 
 
 def test_rule_lifecycle_create_list_read_update_delete(
-    client: httpx.Client, emu: Emulator, domain: str
+    http: httpx.Client, emu: Emulator, domain: str
 ) -> None:
-    rule = add_rule(client, domain, localpart="Sales.Team", destination="Boss@Example.net")
+    rule = add_rule(http, domain, localpart="Sales.Team", destination="Boss@Example.net")
     assert set(rule) == RULE_KEYS
     assert uuid_module.UUID(rule["uuid"]).version == 4
     assert (rule["localpart"], rule["destination"]) == ("sales.team", "Boss@Example.net")
@@ -59,19 +59,19 @@ def test_rule_lifecycle_create_list_read_update_delete(
     assert rule["created_at"] == rule["last_modified"]
     assert abs(rule["created_at"] - time.time()) < 60
 
-    listed = client.get(rules_path(domain)).json()
+    listed = http.get(rules_path(domain)).json()
     assert listed == {"success": True, "result": [rule]}
     path = f"{rules_path(domain)}/{rule['uuid']}"
-    assert client.get(path).json() == {"success": True, "result": rule}
+    assert http.get(path).json() == {"success": True, "result": rule}
 
     emu.set_rule_verified(domain, rule["uuid"])
-    assert client.get(path).json()["result"]["verified"] == 1
-    response = client.patch(path, json={"active": False})
+    assert http.get(path).json()["result"]["verified"] == 1
+    response = http.patch(path, json={"active": False})
     assert response.json() == {"success": True, "message": "forward rule updated"}
-    assert client.get(path).json()["result"]["verified"] == 1  # same destination: still verified
-    response = client.patch(path, json={"destination": "new@example.net"})
+    assert http.get(path).json()["result"]["verified"] == 1  # same destination: still verified
+    response = http.patch(path, json={"destination": "new@example.net"})
     assert response.status_code == 200
-    updated = client.get(path).json()["result"]
+    updated = http.get(path).json()["result"]
     assert (updated["destination"], updated["active"], updated["verified"]) == (
         "new@example.net",
         0,
@@ -80,14 +80,14 @@ def test_rule_lifecycle_create_list_read_update_delete(
     assert updated["last_modified"] >= updated["created_at"]
     assert emu.rules(domain) == [updated]
 
-    response = client.delete(path)
+    response = http.delete(path)
     assert response.json() == {"success": True, "message": "forward rule deleted"}
-    assert_refused(client.get(path), 404, "forward rule not found")
-    assert client.get(rules_path(domain)).json()["result"] == []
+    assert_refused(http.get(path), 404, "forward rule not found")
+    assert http.get(rules_path(domain)).json()["result"] == []
 
 
-def test_rule_create_active_false(client: httpx.Client, domain: str) -> None:
-    rule = add_rule(client, domain, localpart="*", destination="all@example.net", active=False)
+def test_rule_create_active_false(http: httpx.Client, domain: str) -> None:
+    rule = add_rule(http, domain, localpart="*", destination="all@example.net", active=False)
     assert (rule["localpart"], rule["active"]) == ("*", 0)
 
 
@@ -95,9 +95,9 @@ def test_rule_create_active_false(client: httpx.Client, domain: str) -> None:
     "localpart", ["*", "john.doe", "a+tag", "!#$%&'*+/=?^_`{|}~-", "x" * 64], ids=repr
 )
 def test_rule_accepts_a_catch_all_or_rfc5321_local_part(
-    client: httpx.Client, domain: str, localpart: str
+    http: httpx.Client, domain: str, localpart: str
 ) -> None:
-    assert add_rule(client, domain, localpart=localpart, destination="u@example.net")["localpart"]
+    assert add_rule(http, domain, localpart=localpart, destination="u@example.net")["localpart"]
 
 
 INVALID_RULES = [
@@ -127,25 +127,25 @@ INVALID_RULES = [
     ("body", "words"), [pytest.param(b, w, id=name) for name, b, w in INVALID_RULES]
 )
 def test_rule_create_refuses_an_invalid_body_with_400_naming_the_field(
-    client: httpx.Client, emu: Emulator, domain: str, body: Any, words: str
+    http: httpx.Client, emu: Emulator, domain: str, body: Any, words: str
 ) -> None:
-    assert_refused(client.post(rules_path(domain), json=body), 400, words)
+    assert_refused(http.post(rules_path(domain), json=body), 400, words)
     assert emu.rules(domain) == []
 
 
 def test_rule_duplicate_localpart_in_any_case_is_409(
-    client: httpx.Client, emu: Emulator, domain: str
+    http: httpx.Client, emu: Emulator, domain: str
 ) -> None:
-    add_rule(client, domain, localpart="info", destination="a@example.net")
-    response = client.post(rules_path(domain), json={"localpart": "INFO", "destination": "b@e.net"})
+    add_rule(http, domain, localpart="info", destination="a@example.net")
+    response = http.post(rules_path(domain), json={"localpart": "INFO", "destination": "b@e.net"})
     assert_refused(response, 409, "already exists")
     assert len(emu.rules(domain)) == 1
 
 
-def test_rule_201st_is_refused_with_400(client: httpx.Client, emu: Emulator, domain: str) -> None:
+def test_rule_201st_is_refused_with_400(http: httpx.Client, emu: Emulator, domain: str) -> None:
     for number in range(200):
-        add_rule(client, domain, localpart=f"user{number}", destination="u@example.net")
-    response = client.post(
+        add_rule(http, domain, localpart=f"user{number}", destination="u@example.net")
+    response = http.post(
         rules_path(domain), json={"localpart": "one-more", "destination": "u@e.net"}
     )
     assert_refused(response, 400, "at most 200 forward rules per domain")
@@ -164,10 +164,10 @@ def test_rule_201st_is_refused_with_400(client: httpx.Client, emu: Emulator, dom
     ids=["empty body", "localpart", "unknown field", "bad destination", "null active"],
 )
 def test_rule_update_refuses_an_invalid_body_and_changes_nothing(
-    client: httpx.Client, emu: Emulator, domain: str, body: dict[str, Any], words: str
+    http: httpx.Client, emu: Emulator, domain: str, body: dict[str, Any], words: str
 ) -> None:
-    rule = add_rule(client, domain, localpart="info", destination="a@example.net")
-    assert_refused(client.patch(f"{rules_path(domain)}/{rule['uuid']}", json=body), 400, words)
+    rule = add_rule(http, domain, localpart="info", destination="a@example.net")
+    assert_refused(http.patch(f"{rules_path(domain)}/{rule['uuid']}", json=body), 400, words)
     assert emu.rules(domain) == [rule]
 
 
@@ -176,23 +176,23 @@ def test_rule_update_refuses_an_invalid_body_and_changes_nothing(
     [("GET", ""), ("POST", ""), ("GET", "/r"), ("PATCH", "/r"), ("DELETE", "/r")],
 )
 def test_rule_calls_on_an_unknown_domain_are_404(
-    client: httpx.Client, emu: Emulator, method: str, suffix: str
+    http: httpx.Client, emu: Emulator, method: str, suffix: str
 ) -> None:
-    response = client.request(method, rules_path(UNKNOWN) + suffix, json={"active": True})
+    response = http.request(method, rules_path(UNKNOWN) + suffix, json={"active": True})
     assert_refused(response, 404, "domain not found")
 
 
 @pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
 def test_rule_calls_on_an_unknown_rule_are_404(
-    client: httpx.Client, domain: str, method: str
+    http: httpx.Client, domain: str, method: str
 ) -> None:
-    response = client.request(method, f"{rules_path(domain)}/{UNKNOWN}", json={"active": True})
+    response = http.request(method, f"{rules_path(domain)}/{UNKNOWN}", json={"active": True})
     assert_refused(response, 404, "forward rule not found")
 
 
 @pytest.mark.parametrize("delivery_type", ["smtp", "webhook"])
 def test_rule_calls_on_a_domain_not_of_type_forward_are_400(
-    client: httpx.Client, emu: Emulator, delivery_type: str
+    http: httpx.Client, emu: Emulator, delivery_type: str
 ) -> None:
     mode_fields: dict[str, dict[str, Any]] = {
         "smtp": {"smtp_servers": ["mx.example.net:25"]},
@@ -204,19 +204,19 @@ def test_rule_calls_on_a_domain_not_of_type_forward_are_400(
         "delivery_type": delivery_type,
     }
     uuid = emu.add_domain(body)["uuid"]
-    assert_refused(client.get(rules_path(uuid)), 400, "delivery_type forward")
-    response = client.post(rules_path(uuid), json={"localpart": "a", "destination": "u@e.net"})
+    assert_refused(http.get(rules_path(uuid)), 400, "delivery_type forward")
+    response = http.post(rules_path(uuid), json={"localpart": "a", "destination": "u@e.net"})
     assert_refused(response, 400, "delivery_type forward")
 
 
 def test_rule_switching_the_domain_away_and_back_keeps_its_rules(
-    client: httpx.Client, emu: Emulator, domain: str
+    http: httpx.Client, emu: Emulator, domain: str
 ) -> None:
-    rule = add_rule(client, domain, localpart="info", destination="a@example.net")
+    rule = add_rule(http, domain, localpart="info", destination="a@example.net")
     emu.patch_domain(domain, {"delivery_type": "webhook", "webhook_url": "https://h.example.net/"})
-    assert_refused(client.get(rules_path(domain)), 400)
+    assert_refused(http.get(rules_path(domain)), 400)
     emu.patch_domain(domain, {"delivery_type": "forward"})
-    assert client.get(rules_path(domain)).json()["result"] == [rule]
+    assert http.get(rules_path(domain)).json()["result"] == [rule]
 
 
 def test_set_rule_verified_refuses_an_unknown_rule(emu: Emulator, domain: str) -> None:

@@ -67,3 +67,33 @@ def test_rules_wired_with_domain_id_preview_unchanged_while_the_domain_updates_i
     (domain,) = emu.domains()
     assert domain["status"] == "disabled"
     s.destroy()
+
+
+def _integer_outputs() -> None:
+    import pulumi
+
+    from pulumi_jetemail import ForwardRule, InboundDomain
+
+    hook = InboundDomain(
+        "hook",
+        domain="ints.example.org",
+        delivery_type="webhook",
+        webhook_url="https://hooks.example.org/inbound",
+    )
+    fwd = InboundDomain("fwd", domain="ints.example.net", delivery_type="forward")
+    rule = ForwardRule("rule", domain_uuid=fwd.id, localpart="a", destination="b@example.com")
+    pulumi.export("mx", fwd.dns_records.apply(lambda r: f"{r[0]['priority']} {r[0]['value']}"))
+    pulumi.export(
+        "kinds",
+        pulumi.Output.all(
+            fwd.dns_records, hook.webhook_timeout, hook.webhook_retry_count, rule.created_at
+        ).apply(lambda v: [type(v[0][0]["priority"]).__name__, *(type(x).__name__ for x in v[1:])]),
+    )
+
+
+def test_integer_outputs_reach_the_program_as_int(stack: StackFactory, emu: Emulator) -> None:
+    s = stack(_integer_outputs)
+    s.up()
+    outputs = s.outputs()
+    assert outputs["mx"].value == "10 smtp.jetsmtp.net"  # a valid MX value, not "10.0 ..."
+    assert outputs["kinds"].value == ["int", "int", "int", "int"]

@@ -1,4 +1,4 @@
-"""Bad input never crashes (issue 5): `check` of both providers on arbitrary input dicts, and
+"""Bad input never crashes: `check` of both providers on arbitrary input dicts, and
 the emulator's 400 answers reaching the user as one clear line each.
 
 `check` is called on the provider classes directly (thousands of examples) and, for a smaller
@@ -263,16 +263,10 @@ BAD_CREATES = {
 }
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator(API_KEY) as emu:
-        yield emu
-
-
 @pytest.fixture
-def client(emulator: Emulator) -> Iterator[JetEmailClient]:
-    emulator.reset()
-    with JetEmailClient(API_KEY, emulator.url, requests_per_minute=10_000) as api:
+def jet(emu: Emulator) -> Iterator[JetEmailClient]:
+    """Our client, on a fresh account of the module's emulator."""
+    with JetEmailClient(API_KEY, emu.url, requests_per_minute=10_000) as api:
         yield api
 
 
@@ -295,12 +289,12 @@ def assert_one_clear_line(
 
 @pytest.mark.parametrize("body", BAD_CREATES.values(), ids=BAD_CREATES.keys())
 def test_each_refused_create_is_one_clear_line(
-    body: Any, client: JetEmailClient, emulator: Emulator
+    body: Any, jet: JetEmailClient, emulator: Emulator
 ) -> None:
     answer = raw_post(emulator, DOMAIN, body)  # what the API says to this body
     assert answer.status_code == 400
     with pytest.raises(ValidationError) as raised:
-        client.create_domain(body)
+        jet.create_domain(body)
     assert_one_clear_line(raised.value, "POST", DOMAIN, answer)
     assert emulator.domains() == []
 
@@ -329,7 +323,7 @@ BAD_UPDATES: dict[str, Callable[[str], tuple[str, str, Any]]] = {
 
 @pytest.mark.parametrize("call", BAD_UPDATES.values(), ids=BAD_UPDATES.keys())
 def test_each_refused_update_is_one_clear_line(
-    call: Callable[[str], tuple[str, str, Any]], client: JetEmailClient, emulator: Emulator
+    call: Callable[[str], tuple[str, str, Any]], jet: JetEmailClient, emulator: Emulator
 ) -> None:
     uuid = emulator.add_domain(GOOD)["uuid"]
     method, path, body = call(uuid)
@@ -338,7 +332,7 @@ def test_each_refused_update_is_one_clear_line(
     )
     assert answer.status_code == 400
     with pytest.raises(ValidationError) as raised:
-        client._request(method, path, body, idempotent=True)
+        jet._request(method, path, body, idempotent=True)
     assert_one_clear_line(raised.value, method, path, answer)
 
 
@@ -352,14 +346,14 @@ BAD_RULES = {
 
 @pytest.mark.parametrize("body", BAD_RULES.values(), ids=BAD_RULES.keys())
 def test_each_refused_rule_is_one_clear_line(
-    body: dict[str, Any], client: JetEmailClient, emulator: Emulator
+    body: dict[str, Any], jet: JetEmailClient, emulator: Emulator
 ) -> None:
     uuid = emulator.add_domain({"domain": "rules.example.com", "delivery_type": "forward"})["uuid"]
     path = f"/inbound/domains/{uuid}/forward-rules"
     answer = raw_post(emulator, path, body)
     assert answer.status_code == 400
     with pytest.raises(ValidationError) as raised:
-        client.create_forward_rule(uuid, body)
+        jet.create_forward_rule(uuid, body)
     assert_one_clear_line(raised.value, "POST", path, answer)
 
 

@@ -1,6 +1,6 @@
 """Program wiring, tested with Pulumi's mocks: what the resource classes send to the engine.
 
-Mocks never call the provider (DESIGN.md); this suite checks the type tokens, the secret
+Mocks never call the provider; this suite checks the type tokens, the secret
 markings and the inputs a program registers. The provider itself is tested over gRPC.
 """
 
@@ -134,13 +134,25 @@ def test_inbound_domain_exposes_every_output(monitor: RecordingMonitor) -> pulum
         "enabled",
         "smtp_servers",
         "webhook_url",
+        "webhook_method",
         "webhook_headers",
+        "webhook_timeout",
+        "webhook_retry_count",
         "webhook_auth_header",
         "adopt_existing",
     ]
+    assert len(names) == 20  # the contract's 11 inputs and 9 outputs
     for name in names:
         assert isinstance(getattr(domain, name), pulumi.Output), name
     return domain.uuid.apply(lambda uuid: assert_equal(uuid, UUID))
+
+
+@pulumi.runtime.test  # type: ignore[misc]
+def test_forward_rule_exposes_every_output(monitor: RecordingMonitor) -> None:
+    rule = ForwardRule("r", domain_uuid=UUID, localpart="a", destination="b@example.com")
+    names = ["domain_uuid", "localpart", "destination", "active", "uuid", "verified", "created_at"]
+    for name in names:
+        assert isinstance(getattr(rule, name), pulumi.Output), name
 
 
 def assert_equal(a: Any, b: Any) -> None:

@@ -15,11 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pulumi_jetemail._ratelimit import RateLimiter, default_burst
-from pulumi_jetemail.client import (
-    API_REQUESTS_PER_MINUTE,
-    DEFAULT_REQUESTS_PER_MINUTE,
-    JetEmailClient,
-)
+from pulumi_jetemail._settings import API_REQUESTS_PER_MINUTE, DEFAULT_REQUESTS_PER_MINUTE
+from pulumi_jetemail.client import JetEmailClient
 
 
 def most_in_any_window(slots: list[float], per: float) -> int:

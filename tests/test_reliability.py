@@ -1,4 +1,4 @@
-"""Reliability through the gRPC path (issue 5): faults, lockouts, pacing, partial failures.
+"""Reliability through the gRPC path: faults, lockouts, pacing, partial failures.
 
 Each test drives `python -m pulumi.dynamic` over gRPC as the engine does (4 worker threads)
 against a fresh emulator. What is asserted, whatever the faults: every create succeeds or fails
@@ -24,12 +24,8 @@ from helpers import API_KEY, INBOUND, registered
 
 from pulumi_jetemail import InboundDomain
 from pulumi_jetemail._ratelimit import default_burst
-from pulumi_jetemail.client import (
-    DEFAULT_REQUEST_TIMEOUT,
-    DEFAULT_TIMEOUT,
-    ClientSettings,
-    _timeout_of,
-)
+from pulumi_jetemail._settings import DEFAULT_REQUEST_TIMEOUT, ClientSettings
+from pulumi_jetemail.client import DEFAULT_TIMEOUT, _timeout_of
 from pulumi_jetemail.emulator import Emulator, RecordedRequest
 from pulumi_jetemail.errors import ConfigError
 from pulumi_jetemail.testing import ProviderError, ProviderServer, urn

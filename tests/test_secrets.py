@@ -1,4 +1,4 @@
-"""Nothing leaks (issue 5): across a whole lifecycle with faults, nothing the provider returns
+"""Nothing leaks: across a whole lifecycle with faults, nothing the provider returns
 to the engine or writes to its output holds a secret in plain text, except the values the
 contract marks secret; the API key appears nowhere at all. Plain http to anything but
 loopback is refused before any request.
@@ -94,20 +94,14 @@ def hits(seen: Seen, secret: str) -> list[str]:
     return found
 
 
-@pytest.fixture
-def emulator(emulator: Emulator) -> Emulator:
-    emulator.reset()
-    return emulator
-
-
-def test_a_lifecycle_with_faults_leaks_no_secret(emulator: Emulator) -> None:
+def test_a_lifecycle_with_faults_leaks_no_secret(emu: Emulator) -> None:
     seen = Seen()
     the_urn = urn(INBOUND, "hook")
     with ProviderServer() as server:
         server.configure(
             {
                 "jetemail:apiKey": API_KEY,
-                "jetemail:apiUrl": emulator.url,
+                "jetemail:apiUrl": emu.url,
                 "jetemail:requestsPerMinute": "10000",  # 200 a minute would pace this test
             },
             secret_keys=["jetemail:apiKey"],
@@ -120,31 +114,31 @@ def test_a_lifecycle_with_faults_leaks_no_secret(emulator: Emulator) -> None:
             return checked.inputs
 
         # Create, through a lost POST (the provider reconciles) and a flaky listing.
-        emulator.inject("POST", DOMAINS, status=502, processed=True)
-        emulator.inject("GET", DOMAINS, status=503, retry_after=FAST)
+        emu.inject("POST", DOMAINS, status=502, processed=True)
+        emu.inject("GET", DOMAINS, status=503, retry_after=FAST)
         inputs = check({}, webhook("hook.example.com", AUTH[0], HEADER[0]))
         uuid, outs = server.create(the_urn, inputs)
         seen.outputs.append(outs)
         secret = outs["webhook_secret"]
-        assert secret == emulator.domain(uuid)["webhook_secret"]  # type: ignore[index]
+        assert secret == emu.domain(uuid)["webhook_secret"]  # type: ignore[index]
         assert server.wait_for_stderr("checking the account before trying again")
 
         # Update the auth header and a header value, through a 429 and a dropped read.
-        emulator.inject("PATCH", "/inbound/settings/*", status=429, retry_after=FAST)
-        emulator.inject("GET", "/inbound/settings/*", drop=True)
+        emu.inject("PATCH", "/inbound/settings/*", status=429, retry_after=FAST)
+        emu.inject("GET", "/inbound/settings/*", drop=True)
         news = check(inputs, webhook("hook.example.com", AUTH[1], HEADER[1]))
         outs = server.update(uuid, the_urn, outs, news)
         seen.outputs.append(outs)
         assert server.wait_for_stderr("JetEmail rate limit hit")
 
         # Refresh, through a 503; then an update the API refuses.
-        emulator.inject("GET", "/inbound/settings/*", status=503, retry_after=FAST)
+        emu.inject("GET", "/inbound/settings/*", status=503, retry_after=FAST)
         read = server.read(uuid, the_urn, outs, news)
         seen.outputs.append(read.outs)
         assert read.inputs is not None
         seen.inputs.append(read.inputs)
         refused = check(news, webhook("hook.example.com", AUTH[0], HEADER[0]))
-        emulator.inject("PATCH", "/inbound/settings/*", status=400)
+        emu.inject("PATCH", "/inbound/settings/*", status=400)
         with pytest.raises(ProviderError) as raised:
             server.update(uuid, the_urn, read.outs, refused)
         assert "400" in seen.error(raised)
@@ -159,7 +153,7 @@ def test_a_lifecycle_with_faults_leaks_no_secret(emulator: Emulator) -> None:
         assert not SECRET_INPUTS & set(outs)
 
         # A create that keeps getting lost fails, and leaves nothing.
-        emulator.inject("POST", DOMAINS, status=504, processed=True, times=3)
+        emu.inject("POST", DOMAINS, status=504, processed=True, times=3)
         other = urn(INBOUND, "other")
         lost = server.check(other, {}, webhook("other.example.com", AUTH[0], HEADER[0])).inputs
         with pytest.raises(ProviderError) as raised:
@@ -167,9 +161,9 @@ def test_a_lifecycle_with_faults_leaks_no_secret(emulator: Emulator) -> None:
         assert "3 attempts" in seen.error(raised)
 
         # Delete, through an ambiguous 504.
-        emulator.inject("DELETE", DOMAINS, status=504, processed=True)
+        emu.inject("DELETE", DOMAINS, status=504, processed=True)
         server.delete(uuid, the_urn, outs)
-        assert emulator.domains() == []
+        assert emu.domains() == []
         seen.texts += [server.stderr_text(), server.stdout_text()]
 
     assert API_KEY not in repr(seen)  # nowhere at all, secret-marked values included
@@ -182,10 +176,10 @@ def test_a_lifecycle_with_faults_leaks_no_secret(emulator: Emulator) -> None:
     assert seen.outputs[1]["webhook_headers"]["X-Token"] == HEADER[1]
 
 
-def test_a_wrong_key_is_named_nowhere(emulator: Emulator) -> None:
+def test_a_wrong_key_is_named_nowhere(emu: Emulator) -> None:
     with ProviderServer() as server:
         server.configure(
-            {"jetemail:apiKey": WRONG_KEY, "jetemail:apiUrl": emulator.url},
+            {"jetemail:apiKey": WRONG_KEY, "jetemail:apiUrl": emu.url},
             secret_keys=["jetemail:apiKey"],
         )
         news = webhook("wrong.example.com", AUTH[0], HEADER[0])
@@ -209,11 +203,9 @@ def test_a_wrong_key_is_named_nowhere(emulator: Emulator) -> None:
         "http://[::ffff:8.8.8.8]:80",
     ],
 )
-def test_plain_http_to_a_remote_host_is_refused_before_any_request(
-    url: str, emulator: Emulator
-) -> None:
+def test_plain_http_to_a_remote_host_is_refused_before_any_request(url: str, emu: Emulator) -> None:
     # The environment points at the emulator: were the stack config ignored, it would be hit.
-    with ProviderServer(env={"JETEMAIL_API_URL": emulator.url}) as server:
+    with ProviderServer(env={"JETEMAIL_API_URL": emu.url}) as server:
         server.configure(
             {"jetemail:apiKey": API_KEY, "jetemail:apiUrl": url}, secret_keys=["jetemail:apiKey"]
         )
@@ -232,7 +224,7 @@ def test_plain_http_to_a_remote_host_is_refused_before_any_request(
     assert last.startswith("pulumi_jetemail.errors.ConfigError: jetemail:apiUrl ")
     assert "plain http would send the API key unencrypted" in last
     assert API_KEY not in raised.value.details
-    assert emulator.requests == []
+    assert emu.requests == []
 
 
 # --- what the program registers (mocks) -------------------------------------------------------

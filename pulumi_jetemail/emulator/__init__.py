@@ -1,7 +1,7 @@
 """A local JetEmail management API: for tests, `make demo` and offline stacks.
 
-It behaves as `jetemail-api.md` describes the real API (which cannot be reached from our
-machines), keeps its account in memory, and can be told to misbehave: injected faults, a
+It behaves as the JetEmail API documentation describes the real API (which cannot be reached
+from our machines), keeps its account in memory, and can be told to misbehave: injected faults, a
 random fault mix, a rate limit with its account lockout, added latency. It depends only on
 Starlette, uvicorn and the standard library (the `emulator` extra), never on the rest of
 this package.
@@ -14,7 +14,7 @@ with Emulator("api_test") as emu:
 ```
 or, from a shell: `python -m pulumi_jetemail.emulator --port 8025 --api-key api_local`.
 
-Picks where the docs say nothing ("Not known" in jetemail-api.md):
+Picks where the docs say nothing (where the API documentation says nothing):
 
 - Create answers 200 with exactly the seed page's fields; the domain is stored lowercased.
   Creating a rule also answers 200, with the rule.

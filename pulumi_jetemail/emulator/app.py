@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .faults import Fault, FaultPlan, RateLimiter, method_matches, path_matches, retry_after_header
+from .faults import AccountLimit, Fault, FaultPlan, method_matches, path_matches, retry_after_header
 from .store import JSON, ApiError, Store
 
 __all__ = ["EmulatorState", "RecordedRequest", "RequestLog", "build_app"]
@@ -118,7 +118,7 @@ class EmulatorState:
     """Everything the app reads, shared with the `Emulator` object that owns it."""
 
     api_key: str
-    limiter: RateLimiter
+    limiter: AccountLimit
     store: Store = field(default_factory=Store)
     faults: FaultPlan = field(default_factory=FaultPlan)
     log: RequestLog = field(default_factory=RequestLog)

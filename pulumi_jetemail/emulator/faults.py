@@ -1,7 +1,7 @@
 """What can go wrong between a client and the emulated API: injected faults and the rate limit.
 
 `FaultPlan` answers "what happens to this request?": first the injected faults, in the order
-they were injected, then the random `fault_mix`. `RateLimiter` is the account's sliding
+they were injected, then the random `fault_mix`. `AccountLimit` is the account's sliding
 window and its lockout. Both are thread-safe: tests arm them while the server runs.
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 
-__all__ = ["Fault", "FaultPlan", "RateLimiter", "path_matches"]
+__all__ = ["AccountLimit", "Fault", "FaultPlan", "path_matches"]
 
 WINDOW_SECONDS = 60.0
 
@@ -188,7 +188,7 @@ class FaultPlan:
             self._mix = None
 
 
-class RateLimiter:
+class AccountLimit:
     """The account's limit: a sliding 60 s window, and a lockout of every call once over it.
 
     Requests refused with 429 do not count, and a lockout empties the window: once it ends,

@@ -21,7 +21,7 @@ from typing import Any
 import uvicorn
 
 from .app import DroppedConnection, EmulatorState, RecordedRequest, build_app
-from .faults import Fault, RateLimiter
+from .faults import AccountLimit, Fault
 from .store import ApiError, Store
 
 __all__ = ["Emulator"]
@@ -130,7 +130,7 @@ class Emulator:
         self._initial_latency = latency
         self._state = EmulatorState(
             api_key=api_key,
-            limiter=RateLimiter(rate_limit_per_minute, lockout_seconds),
+            limiter=AccountLimit(rate_limit_per_minute, lockout_seconds),
             store=Store(),
             latency=latency,
         )

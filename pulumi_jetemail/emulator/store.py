@@ -1,6 +1,6 @@
 """The emulator's in-memory JetEmail account: inbound domains and forward rules.
 
-Every rule of `jetemail-api.md` is one small `_check_*` function below, shared by create,
+Every documented rule of the API is one small `_check_*` function below, shared by create,
 PATCH and the out-of-band helpers, so the HTTP layer and the test helpers can never disagree.
 Refusals are raised as `ApiError(status, message)`; the message always names the field.
 The store is guarded by one lock: the server thread and test threads both touch it.

@@ -1,0 +1,287 @@
+"""One declaration per resource: the typed surface and the schema match it, and a field added
+to a declaration (here, in the test) flows through check, create, state, diff, update and
+refresh with nothing else changed."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+import uuid as uuidlib
+from pathlib import Path
+from typing import Annotated, Any
+
+import pytest
+from pydantic import BeforeValidator
+
+from pulumi_jetemail import _codegen
+from pulumi_jetemail._declare import INTEGER, Declaration, Prop
+from pulumi_jetemail._logic import DomainLogic
+from pulumi_jetemail.declarations import DECLARATIONS, FORWARD_RULE, INBOUND_DOMAIN
+from pulumi_jetemail.errors import NotFoundError
+from pulumi_jetemail.models import to_int
+
+ROOT = Path(__file__).parents[1]
+
+# ------------------------------------------------------------ generated, and current
+
+
+def test_the_generated_surface_and_schema_are_current() -> None:
+    assert _codegen.SURFACE.read_text() == _codegen.surface(), "run `make generate`"
+    assert _codegen.SCHEMA.read_text() == _codegen.schema_text(), "run `make generate`"
+
+
+def _classes() -> dict[str, ast.ClassDef]:
+    tree = ast.parse(_codegen.SURFACE.read_text())
+    return {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+
+
+def _documented(cls: ast.ClassDef) -> dict[str, tuple[str, str]]:
+    """{attribute: (annotation, docstring)} of a class body."""
+    found: dict[str, tuple[str, str]] = {}
+    body = cls.body
+    for node, after in zip(body, [*body[1:], None], strict=True):
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            doc = ""
+            if isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant):
+                doc = " ".join(str(after.value.value).split())
+            found[node.target.id] = (ast.unparse(node.annotation), doc)
+    return found
+
+
+@pytest.mark.parametrize("decl", DECLARATIONS, ids=lambda d: d.name)
+def test_args_hold_every_input_with_its_description_and_requiredness(decl: Declaration) -> None:
+    args = _documented(_classes()[f"{decl.name}Args"])
+    assert list(args) == list(decl.input_names)
+    for prop in decl.inputs:
+        annotation, doc = args[prop.name]
+        assert doc == " ".join(prop.description.split())
+        assert annotation.endswith("| None") is not prop.required, prop.name
+
+
+@pytest.mark.parametrize("decl", DECLARATIONS, ids=lambda d: d.name)
+def test_the_resource_annotates_every_property_once(decl: Declaration) -> None:
+    outputs = _documented(_classes()[f"{decl.name}Surface"])
+    assert list(outputs) == [p.name for p in decl.props]
+    for prop in decl.props:
+        assert outputs[prop.name][1] == " ".join(prop.description.split())
+        assert outputs[prop.name][0].startswith("pulumi.Output[")
+
+
+@pytest.mark.parametrize("decl", DECLARATIONS, ids=lambda d: d.name)
+def test_the_keyword_signature_requires_the_required_inputs(decl: Declaration) -> None:
+    inits = [
+        node
+        for node in _classes()[f"{decl.name}Surface"].body
+        if isinstance(node, ast.FunctionDef) and node.name == "__init__"
+    ]
+    keywords = inits[1].args  # the keyword overload
+    names = [a.arg for a in keywords.kwonlyargs]
+    assert sorted(names) == sorted(decl.input_names)
+    required = {
+        a.arg for a, d in zip(keywords.kwonlyargs, keywords.kw_defaults, strict=True) if d is None
+    }
+    assert required == {p.name for p in decl.inputs if p.required}
+
+
+def test_the_runtime_classes_are_the_generated_ones() -> None:
+    import pulumi_jetemail
+    from pulumi_jetemail import _surface
+
+    assert pulumi_jetemail.InboundDomainArgs is _surface.InboundDomainArgs
+    assert issubclass(pulumi_jetemail.InboundDomain, _surface.InboundDomainSurface)
+    assert issubclass(pulumi_jetemail.ForwardRule, _surface.ForwardRuleSurface)
+    assert pulumi_jetemail.InboundDomain.__doc__ == _surface.InboundDomainSurface.__doc__
+
+
+MISTAKES = """
+import pulumi
+from pulumi_jetemail import InboundDomain, InboundDomainArgs, ForwardRule
+from pulumi_jetemail._surface import DnsRecord
+
+InboundDomain("typo", domain="example.com", delivery_type="webhok")
+InboundDomain("missing", delivery_type="forward")
+InboundDomainArgs(delivery_type="smtp")
+ForwardRule("rule", domain_uuid="x", localpart="a")
+InboundDomain("fine", domain="example.com", delivery_type="forward", enabled=False)
+InboundDomain("fine2", InboundDomainArgs(domain="example.com", delivery_type="smtp",
+              smtp_servers=["mx.example.com:25", {"url": "mx2.example.com:25", "priority": 5}]))
+d = InboundDomain("fine3", domain="example.com", delivery_type="webhook",
+                  webhook_url="https://h.example", webhook_method="PUT")
+p: pulumi.Output[int | None] = d.webhook_timeout
+records: pulumi.Output[list[DnsRecord]] = d.dns_records
+"""
+
+
+def test_mypy_flags_a_misspelled_mode_and_a_missing_required_input(tmp_path: Path) -> None:
+    program = tmp_path / "program.py"
+    program.write_text(MISTAKES)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(program)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    lines = {int(line.split(":")[1]) for line in errors}
+    assert lines == {6, 7, 8, 9}, result.stdout
+
+
+# --------------------------------------------------------------------------- schema
+
+
+@pytest.mark.parametrize("decl", DECLARATIONS, ids=lambda d: d.name)
+def test_the_schema_says_each_property_as_declared(decl: Declaration) -> None:
+    spec = json.loads(_codegen.SCHEMA.read_text())["resources"][f"jetemail:index:{decl.name}"]
+    assert list(spec["inputProperties"]) == [p.camel for p in decl.inputs]
+    assert list(spec["properties"]) == [p.camel for p in decl.props]
+    assert spec["requiredInputs"] == [p.camel for p in decl.inputs if p.required]
+    for prop in decl.props:
+        entry = spec["properties"][prop.camel]
+        assert entry["description"] == prop.description
+        assert entry.get("secret", False) is prop.secret
+        assert entry.get("willReplaceOnChanges", False) is prop.replaces
+    assert spec["properties"]["uuid"]["type"] == "string"
+
+
+def test_integers_are_integers_in_the_schema() -> None:
+    spec = json.loads(_codegen.SCHEMA.read_text())
+    domain = spec["resources"]["jetemail:index:InboundDomain"]["properties"]
+    assert domain["webhookTimeout"]["type"] == "integer"
+    record = spec["types"]["jetemail:index:DnsRecord"]["properties"]
+    assert record["priority"]["type"] == "integer"
+    rule = spec["resources"]["jetemail:index:ForwardRule"]["properties"]
+    assert rule["createdAt"]["type"] == "integer"
+
+
+# ----------------------------------------------------------------------- field flow
+
+
+def _max_size(value: Any) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ValueError("must be a positive number of bytes")
+    return value
+
+
+MAX_SIZE = Prop(
+    "webhook_max_size",
+    INTEGER,
+    "webhook mode only: the largest message delivered, in bytes (default 10485760).",
+    mode="webhook",
+    default=10485760,
+    check=Annotated[int, BeforeValidator(_max_size)],
+    from_api=to_int,
+)
+
+
+class FakeAccount:
+    """Just enough of the client for one domain, echoing every field it is sent."""
+
+    def __init__(self) -> None:
+        self.domains: dict[str, dict[str, Any]] = {}
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+
+    def create_domain(self, body: dict[str, Any]) -> dict[str, Any]:
+        self.sent.append(("POST", body))
+        uuid = str(uuidlib.uuid4())
+        self.domains[uuid] = {"uuid": uuid, "status": "active", **body}
+        return {**self.domains[uuid], "webhook_secret": "whsec_new"}
+
+    def get_domain(self, uuid: str) -> dict[str, Any]:
+        if uuid not in self.domains:
+            raise NotFoundError("GET", f"/inbound/settings/{uuid}", 404, "not found")
+        stored = self.domains[uuid]
+        return {k: v for k, v in stored.items() if k not in ("webhook_auth_header",)}
+
+    def update_domain(self, uuid: str, body: dict[str, Any]) -> None:
+        self.sent.append(("PATCH", body))
+        self.domains[uuid].update(body)
+
+
+PROGRAM = {
+    "domain": "flow.example.com",
+    "delivery_type": "webhook",
+    "webhook_url": "https://hooks.example.com/inbound",
+}
+
+
+def test_a_field_added_to_the_declaration_flows_through_everything() -> None:
+    decl = INBOUND_DOMAIN.with_props(MAX_SIZE)
+    logic = DomainLogic(decl)
+    account = FakeAccount()
+
+    # check: validated, canonical (the wire's float made an int), defaulted in its mode only
+    inputs, failures = logic.check({**PROGRAM, "webhook_max_size": 2048.0})
+    assert failures == []
+    assert inputs["webhook_max_size"] == 2048
+    assert type(inputs["webhook_max_size"]) is int
+    _, failures = logic.check({**PROGRAM, "webhook_max_size": -1})
+    assert [f.property for f in failures] == ["webhook_max_size"]
+    _, failures = logic.check(
+        {"domain": "a.example", "delivery_type": "forward", "webhook_max_size": 5}
+    )
+    assert "only used when delivery_type is 'webhook'" in failures[0].reason
+    defaulted, _ = logic.check(PROGRAM)
+    assert defaulted["webhook_max_size"] == 10485760
+    assert (
+        "webhook_max_size"
+        not in logic.check({**PROGRAM, "delivery_type": "forward", "webhook_url": None})[0]
+    )
+
+    # create: sent in the POST, kept in the state, and a quiet diff after
+    uuid, state = logic.create(account, inputs)  # type: ignore[arg-type]
+    assert account.sent[-1] == (
+        "POST",
+        {
+            **PROGRAM,
+            "webhook_method": "POST",
+            "webhook_timeout": 30000,
+            "webhook_retry_count": 3,
+            "webhook_max_size": 2048,
+        },
+    )
+    assert state["webhook_max_size"] == 2048
+    assert logic.diff(state, inputs).changed == ()
+
+    # update: only the field in the PATCH; removing it sends its default back
+    news = {**inputs, "webhook_max_size": 4096}
+    assert logic.diff(state, news).changed == ("webhook_max_size",)
+    state = logic.update(account, uuid, state, news)  # type: ignore[arg-type]
+    assert account.sent[-1] == ("PATCH", {"webhook_max_size": 4096})
+    assert state["webhook_max_size"] == 4096
+    removed = {k: v for k, v in news.items() if k != "webhook_max_size"}
+    assert logic.update_body(state, removed) == {"webhook_max_size": 10485760}
+
+    # refresh: a change made elsewhere shows in the state and in the refreshed inputs
+    account.domains[uuid]["webhook_max_size"] = 8192.0
+    refreshed = logic.read(account, uuid, state)  # type: ignore[arg-type]
+    assert refreshed is not None
+    assert refreshed["webhook_max_size"] == 8192
+    assert logic.inputs_of(refreshed)["webhook_max_size"] == 8192
+    assert logic.diff(refreshed, news).changed == ("webhook_max_size",)
+
+    # and the generated surface and schema carry it, described as declared
+    decls = (decl, FORWARD_RULE)
+    assert "webhook_max_size: pulumi.Input[int] | None = None" in _codegen.surface(decls)
+    spec = _codegen.schema(decls=decls)["resources"]["jetemail:index:InboundDomain"]
+    assert spec["inputProperties"]["webhookMaxSize"] == {
+        "type": "integer",
+        "description": MAX_SIZE.description,
+    }
+
+
+def test_without_the_field_the_same_flow_sends_nothing_of_it() -> None:
+    """The control: the field in the flow above comes from the declaration alone."""
+    account = FakeAccount()
+    logic = DomainLogic(INBOUND_DOMAIN)
+    inputs, failures = logic.check(PROGRAM)
+    assert failures == []
+    _, state = logic.create(account, inputs)  # type: ignore[arg-type]
+    assert "webhook_max_size" not in account.sent[-1][1]
+    assert "webhook_max_size" not in state
+    _, failures = logic.check({**PROGRAM, "webhook_max_size": 2048})
+    assert "has no property 'webhook_max_size'" in failures[0].reason
