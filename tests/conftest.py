@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -84,7 +85,9 @@ StackFactory = Callable[..., PulumiStack]
 @pytest.fixture
 def stack(pulumi_cli: Path, emu: Emulator) -> Iterator[StackFactory]:
     """Open a `PulumiStack` of a program on the real CLI, its config pointed at the fresh
-    emulator account (extra `config=` and `secrets=` are added to that)."""
+    emulator account (extra `config=` and `secrets=` are added to that). The native plugin is
+    found on PATH, as for a user whose venv is active: beside the Python running the tests."""
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     with contextlib.ExitStack() as opened:
 
         def open_stack(
@@ -104,7 +107,7 @@ def stack(pulumi_cli: Path, emu: Emulator) -> Iterator[StackFactory]:
                         **(config or {}),
                     },
                     secrets={"jetemail:apiKey": API_KEY, **(secrets or {})},
-                    **kwargs,
+                    **{"env": {"PATH": path}, **kwargs},
                 )
             )
 

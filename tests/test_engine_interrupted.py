@@ -68,7 +68,11 @@ def _restore_checkpoint_backup(s: PulumiStack) -> None:
     back the copy the backend keeps beside it."""
     state = Path(s.env["PULUMI_BACKEND_URL"].removeprefix("file://"))
     (backup,) = state.glob(f".pulumi/stacks/*/{s.stack_name}.json.bak")
-    shutil.copyfile(backup, backup.with_suffix(""))
+    checkpoint = backup.with_suffix("")
+    if backup.stat().st_size == 0:  # cut off too: the newest whole checkpoint of the history
+        history = state.glob(f".pulumi/history/*/{s.stack_name}/*.checkpoint.json")
+        backup = max((p for p in history if p.stat().st_size > 0), key=lambda p: p.stat().st_mtime)
+    shutil.copyfile(backup, checkpoint)
 
 
 def _poll(condition: Callable[[], bool], what: str) -> None:

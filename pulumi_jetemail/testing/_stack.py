@@ -253,11 +253,13 @@ class PulumiStack:
         return self._run("destroy", ["--yes"], check, self._auto.destroy)
 
     def cli(self, *args: str, check: bool = True) -> StackRun:
-        """Any other ``pulumi`` command on this stack, e.g. ``cli("stack", "output")``."""
+        """Any other ``pulumi`` command on this stack, e.g. ``cli("stack", "output")``; a
+        command of no stack (``plugin``, ``version``) runs with this stack's environment."""
         command = self._auto.workspace.pulumi_command
         stdout: list[str] = []
         stderr: list[str] = []
-        argv = [*args, "--stack", self.stack_name]
+        stackless = bool(args) and args[0] in ("plugin", "version", "about")
+        argv = [*args] if stackless else [*args, "--stack", self.stack_name]
         code = 0
         try:
             command.run(argv, str(self.work_dir), self.env, stdout.append, stderr.append)
