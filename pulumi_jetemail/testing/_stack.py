@@ -270,6 +270,19 @@ class PulumiStack:
             raise StackCommandError(run)
         return run
 
+    def planned_outputs(self) -> dict[str, dict[str, Any]]:
+        """What a preview plans each resource's outputs to be, by resource name (a value not
+        known until the deploy is ``UNKNOWN``; secrets are shown as ``[secret]``)."""
+        events: list[auto.EngineEvent] = []
+        self._auto.preview(on_event=events.append)
+        planned: dict[str, dict[str, Any]] = {}
+        for event in events:
+            outputs = event.res_outputs_event
+            if outputs is not None and outputs.metadata.new is not None:
+                name = outputs.metadata.urn.rsplit("::", 1)[-1]
+                planned[name] = _plain_secrets(dict(outputs.metadata.new.outputs or {}))
+        return planned
+
     def outputs(self) -> dict[str, auto.OutputValue]:
         """The stack outputs: each a value and whether it is secret."""
         return dict(self._auto.outputs())
@@ -368,6 +381,18 @@ def _cli_root(cli: Path, spare: Path) -> Path:
     (spare / "bin").mkdir(parents=True)
     (spare / "bin" / "pulumi").symlink_to(resolved)
     return spare
+
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+"""How the engine writes a value not known yet."""
+
+
+def _plain_secrets(outputs: dict[str, Any]) -> dict[str, Any]:
+    secret = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+    return {
+        key: "[secret]" if isinstance(v, dict) and secret.items() <= v.items() else v
+        for key, v in outputs.items()
+    }
 
 
 def _flags(*, diff: bool = False, expect_no_changes: bool = False) -> list[str]:
