@@ -94,6 +94,8 @@ class JetEmailProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate inputs and return them in canonical form. Never raises."""
         inputs, failures = checked(self.logic, news, self.settings())
+        for risk in self.logic.risks(inputs):  # the provider's stderr reaches the CLI's
+            log.warning("%s", risk)
         return CheckResult(inputs, [CheckFailure(f.property, f.reason) for f in failures])
 
     # ----------------------------------------------------------------------- diff
@@ -135,7 +137,7 @@ def checked(
 ) -> tuple[dict[str, Any], list[Failure]]:
     """Check for both doors: canonical inputs and the failures as the engine should print
     them. Never raises; a bad provider setting fails the preview too, before anything is
-    sent (a missing API key does not: a preview needs none); risky inputs are logged."""
+    sent (a missing API key does not: a preview needs none)."""
     try:
         inputs, failures = logic.check(news)
     except Exception as exc:  # check must answer, whatever the input
@@ -144,8 +146,6 @@ def checked(
         return dict(news), [Failure("", reason)]
     if isinstance(settings, ConfigError):
         failures = [*failures, Failure("", f"provider settings: {settings}")]
-    for risk in logic.risks(inputs):
-        log.warning("%s", risk)
     return inputs, [_for_engine(logic, f) for f in failures]
 
 

@@ -350,3 +350,22 @@ def test_the_plugin_serves_its_version_and_the_committed_schema() -> None:
     schema = json.loads(served.schema)
     committed = json.loads(_codegen.SCHEMA.read_text())
     assert schema == {**committed, "version": pulumi_jetemail.__version__}
+
+
+def test_a_risky_input_is_warned_of_through_the_engine(
+    stack: StackFactory, emu: Emulator, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text(
+        "name: risky\nruntime: yaml\nresources:\n"
+        f"  hook:\n    type: {TOKEN}\n    properties:\n"
+        "      domain: risky.example.com\n      deliveryType: webhook\n"
+        "      webhookUrl: http://hooks.example.com/inbound\n"
+        "      webhookAuthHeader:\n        fn::secret: Bearer r1sky-token\n"
+    )
+    preview = stack(project).preview()
+    warning = "warning: inbound domain risky.example.com: webhook_url is plain http:// and"
+    assert warning in preview.output  # through the engine's log, as the engine's warnings
+    assert "r1sky-token" not in preview.output
+    assert emu.domains() == []

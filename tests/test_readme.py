@@ -46,3 +46,15 @@ def test_readme_block_runs_as_written(
     tests = [f for name, f in namespace.items() if name.startswith("test_") and callable(f)]
     for test in tests:
         test()
+
+
+def test_the_readme_yaml_program_is_the_tested_example() -> None:
+    (block,) = re.findall(r"^```yaml\n(.*?)^```$", (ROOT / "README.md").read_text(), re.M | re.S)
+    assert block == (ROOT / "examples" / "yaml-native" / "Pulumi.yaml").read_text()
+
+
+def test_the_plugin_install_line_names_the_package_version() -> None:
+    import pulumi_jetemail
+
+    readme = (ROOT / "README.md").read_text()
+    assert f"pulumi plugin install resource jetemail {pulumi_jetemail.__version__} --file" in readme
