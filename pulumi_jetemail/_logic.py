@@ -572,6 +572,51 @@ def split_rule_id(id_: str) -> tuple[str | None, str]:
     return (domain_uuid or None) if slash else None, rule_uuid
 
 
+@dataclass
+class _Flight:
+    done: threading.Event
+    rules: dict[str, dict[str, Any]] | None = None
+    error: BaseException | None = None
+
+
+class RuleLists:
+    """Each domain's rule list, read once per provider process and shared by every read of
+    its rules, concurrent ones included (single flight): a refresh of 200 rules of one domain
+    is one request, not 200. A write through this process drops the domain's list, so that
+    the next read sees the write."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._flights: dict[tuple[int, str], _Flight] = {}
+
+    def rules(self, client: JetEmailClient, domain_uuid: str) -> dict[str, dict[str, Any]]:
+        """The domain's rules by uuid (NotFoundError when the domain is gone)."""
+        key = (id(client), domain_uuid)
+        with self._lock:
+            flight = self._flights.get(key)
+            leader = flight is None
+            if flight is None:
+                flight = self._flights[key] = _Flight(threading.Event())
+        if leader:
+            try:
+                rows = client.list_forward_rules(domain_uuid)
+                flight.rules = {str(row.get("uuid")): row for row in rows}
+            except BaseException as exc:
+                flight.error = exc
+                self.forget(client, domain_uuid)  # a later read asks again
+            finally:
+                flight.done.set()
+        flight.done.wait()
+        if flight.error is not None:
+            raise flight.error
+        assert flight.rules is not None
+        return flight.rules
+
+    def forget(self, client: JetEmailClient, domain_uuid: str) -> None:
+        with self._lock:
+            self._flights.pop((id(client), domain_uuid), None)
+
+
 class RuleLogic(Logic):
     """A forward rule's lifecycle."""
 
@@ -580,6 +625,10 @@ class RuleLogic(Logic):
     # drown the one real change in a PR review. `pulumi up` diffs again, with the uuid known,
     # and replaces the rule only if the uuid really changed.
     REPLACE_ON_UNKNOWN = False
+
+    def __init__(self, decl: Declaration) -> None:
+        super().__init__(decl)
+        self.lists = RuleLists()
 
     def create(
         self, client: JetEmailClient, inputs: Mapping[str, Any]
@@ -615,7 +664,10 @@ class RuleLogic(Logic):
             )
 
         with self._failing(f"cannot create {name}", client, domain_uuid, _HINT_CREATE):
-            answer = create_reconciled(name, post, on_conflict=on_conflict, reconcile=reconcile)
+            try:
+                answer = create_reconciled(name, post, on_conflict=on_conflict, reconcile=reconcile)
+            finally:
+                self.lists.forget(client, domain_uuid)
         uuid = str(answer["uuid"])
         _lifeline.undo_if_orphaned(name, lambda: client.delete_forward_rule(domain_uuid, uuid))
         return uuid, self.state_of(answer, inputs)
@@ -642,14 +694,13 @@ class RuleLogic(Logic):
                 "ForwardRule.get(name, rule_uuid, domain_uuid=...)"
             )
         prior = {**prior, "domain_uuid": domain_uuid}
-        with self._failing(
-            f"cannot read {_rule_name(prior, rule_uuid)}", client, domain_uuid, _HINT_EXISTING
-        ):
+        name = _rule_name(prior, rule_uuid)
+        with self._failing(f"cannot read {name}", client, domain_uuid, _HINT_EXISTING):
             try:
-                answer = client.get_forward_rule(domain_uuid, rule_uuid)
+                answer = self.lists.rules(client, domain_uuid).get(rule_uuid)
             except NotFoundError:
-                return None
-        return self.state_of(answer, prior)
+                return None  # the domain is gone, and its rules with it
+        return None if answer is None else self.state_of(answer, prior)
 
     def update(
         self,
@@ -660,11 +711,15 @@ class RuleLogic(Logic):
     ) -> dict[str, Any]:
         """One PATCH of what changed, then one GET (verification may reset)."""
         domain_uuid = news["domain_uuid"]
+        id_ = split_rule_id(id_)[1]  # an imported rule's id holds its domain's uuid too
         name = _rule_name(news, id_)
         body = self.update_body(olds, news)
         if body:
             with self._failing(f"cannot update {name}", client, domain_uuid, _HINT_EXISTING):
-                client.update_forward_rule(domain_uuid, id_, body)
+                try:
+                    client.update_forward_rule(domain_uuid, id_, body)
+                finally:
+                    self.lists.forget(client, domain_uuid)
         try:
             answer = client.get_forward_rule(domain_uuid, id_)
         except JetEmailError as exc:
@@ -675,12 +730,15 @@ class RuleLogic(Logic):
     def delete(self, client: JetEmailClient, id_: str, state: Mapping[str, Any]) -> None:
         """One DELETE; a rule (or domain) already gone counts as deleted."""
         domain_uuid = state["domain_uuid"]
+        id_ = split_rule_id(id_)[1]
         name = _rule_name(state, id_)
         with self._failing(f"cannot delete {name}", client, domain_uuid, _HINT_EXISTING):
             try:
                 client.delete_forward_rule(domain_uuid, id_)
             except NotFoundError:
                 log.info("%s was already gone", name)
+            finally:
+                self.lists.forget(client, domain_uuid)
 
     @contextlib.contextmanager
     def _failing(

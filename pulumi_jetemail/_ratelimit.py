@@ -20,13 +20,25 @@ clock.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import math
+import os
+import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
-__all__ = ["RateLimiter", "default_burst"]
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["RateLimiter", "SharedRateLimiter", "default_burst", "shared_path"]
 
 MAX_BURST = 10
 """Largest burst taken at once after a quiet spell."""
@@ -117,3 +129,78 @@ class RateLimiter:
             self._next_due = slot + self._interval
         self._slots.append(slot)
         return slot
+
+
+class SharedRateLimiter(RateLimiter):
+    """A `RateLimiter` whose slots (and pause) are shared by every process of this machine
+    that opens the same `path`: provider processes of two `pulumi up` runs, or of the dynamic
+    and the native door, that use one API key then stay under its limit together.
+
+    The state is a small JSON file of monotonic clock times (the system-wide clock of this
+    machine), read and written under an exclusive `flock` around each reservation; it holds
+    times only, and its name comes from a hash of the key (`shared_path`), never the key.
+    Where `fcntl` is missing (Windows), the limiter paces this process only.
+    """
+
+    def __init__(self, max_requests: int, per: float = 60.0, *, path: Path, **kwargs: Any):
+        super().__init__(max_requests, per, **kwargs)
+        self.path = path
+
+    def _reserve(self, now: float) -> float:
+        with self._shared(now):
+            return super()._reserve(now)
+
+    def pause(self, seconds: float) -> float:
+        with self._lock, self._shared(self._clock()):
+            until = self._clock() + max(seconds, 0.0)
+            self._paused_until = max(self._paused_until, until)
+            return self._paused_until
+
+    @contextlib.contextmanager
+    def _shared(self, now: float) -> Iterator[None]:
+        """Load the shared state, let the caller change it, save it: under the file's lock."""
+        if fcntl is None:
+            yield
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with open(self.path, "a+", encoding="ascii") as file:
+            fcntl.flock(file, fcntl.LOCK_EX)
+            file.seek(0)
+            self._load(file.read(), now)
+            yield
+            state = {
+                "slots": [t for t in self._slots if t > now - self.per],
+                "next_due": self._next_due,
+                "paused_until": self._paused_until if math.isfinite(self._paused_until) else None,
+            }
+            file.seek(0)
+            file.truncate()
+            file.write(json.dumps(state))
+            file.flush()
+
+    def _load(self, text: str, now: float) -> None:
+        try:
+            state = json.loads(text) if text.strip() else {}
+            slots = sorted(float(t) for t in state.get("slots", []) if float(t) > now - self.per)
+            next_due = state.get("next_due")
+            paused = state.get("paused_until")
+        except (ValueError, TypeError, AttributeError):
+            return  # a damaged file: pace from this process's own state
+        horizon = now + self.per + 330.0  # past that, a time is from before a reboot
+        if any(t > horizon for t in (*slots, next_due or 0.0, paused or 0.0)):
+            return
+        self._slots = deque(slots[-self.max_requests :], maxlen=self.max_requests)
+        self._next_due = None if next_due is None else float(next_due)
+        if paused is not None:
+            self._paused_until = max(self._paused_until, float(paused))
+
+
+def shared_path(api_url: str, api_key: str) -> Path:
+    """Where the limiter of one account (key and endpoint) keeps its state on this machine:
+    a file named by a hash of them, in a directory of this user's."""
+    digest = hashlib.sha256(f"pulumi-jetemail\0{api_url}\0{api_key}".encode()).hexdigest()
+    base = (
+        Path(tempfile.gettempdir())
+        / f"pulumi-jetemail-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+    )
+    return base / f"rate-{digest[:32]}.json"

@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 import httpx
 
-from ._ratelimit import RateLimiter
+from ._ratelimit import RateLimiter, SharedRateLimiter, shared_path
 from ._retry import (
     DEFAULT_MAX_RETRIES,
     Random,
@@ -101,11 +101,13 @@ def shared_client(settings: ClientSettings) -> JetEmailClient:
 
 
 def _shared_limiter(settings: ClientSettings) -> RateLimiter:
-    """The limiter of (url, key), made on first use. Call with `_shared_lock` held."""
+    """The limiter of (url, key), made on first use, shared with the other processes of this
+    machine that use the same account. Call with `_shared_lock` held."""
     account = (settings.api_url, settings.api_key)
     limiter = _shared_limiters.get(account)
     if limiter is None:
-        limiter = RateLimiter(settings.requests_per_minute, 60.0)
+        path = shared_path(settings.api_url, settings.api_key or "")
+        limiter = SharedRateLimiter(settings.requests_per_minute, 60.0, path=path)
         _shared_limiters[account] = limiter
     elif limiter.max_requests != settings.requests_per_minute:
         logger.warning(

@@ -141,6 +141,16 @@ def test_pulumi_import_brings_a_domain_and_a_rule_under_management(
     assert emu.count("PATCH") == 0
     assert [d["uuid"] for d in emu.domains()] == [domain["uuid"], forward["uuid"]]
 
+    # Managed now: an edit of the imported rule updates it, and destroy deletes what was
+    # imported (the rule's domain was not, and stays).
+    edited = (s.work_dir / "Pulumi.yaml").read_text().replace("t@example.net", "u@example.net")
+    (s.work_dir / "Pulumi.yaml").write_text(edited.replace("protect: true", "protect: false"))
+    s.up()
+    assert emu.rules(forward["uuid"])[0]["destination"] == "u@example.net"
+    s.destroy()
+    assert [d["uuid"] for d in emu.domains()] == [forward["uuid"]]
+    assert emu.rules(forward["uuid"]) == []
+
 
 def test_the_import_option_adopts_with_no_diff(
     stack: StackFactory, emu: Emulator, tmp_path: Path
