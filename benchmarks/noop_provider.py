@@ -8,10 +8,18 @@ program's `__main__`, is what the Pulumi docs' inline style costs (pickled by va
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, ResourceProvider
+from pulumi.dynamic import (
+    CheckResult,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    Resource,
+    ResourceProvider,
+)
 
 
 class NoopProvider(ResourceProvider):
@@ -31,3 +39,22 @@ class NoopProvider(ResourceProvider):
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         return None
+
+
+class SleepyNoopProvider(NoopProvider):
+    """The no-op, with `delay` seconds of waiting in each create: a provider whose API answers
+    in exactly that time and costs nothing else (the baseline of a whole `pulumi up`)."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        time.sleep(self.delay)
+        return super().create(props)
+
+
+class NoopResource(Resource, module="bench", name="Noop"):
+    """A resource of one of the providers above, with the inputs it is given."""
+
+    def __init__(self, provider: ResourceProvider, name: str, props: dict[str, Any]) -> None:
+        super().__init__(provider, name, props)

@@ -48,7 +48,16 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import cli_rows
 import httpx
+from cli_rows import (
+    CLI_SCALES,
+    bench_cli_preview,
+    bench_cli_up,
+    bench_pacing,
+    bench_refresh_economy,
+    bench_two_deploys,
+)
 from httpx_provider import HttpxProvider
 from noop_provider import NoopProvider
 from pulumi.runtime.proto import provider_pb2 as pb
@@ -110,7 +119,7 @@ SCALES = {
 
 @dataclasses.dataclass
 class Row:
-    number: int
+    number: str
     name: str
     figure: str = "-"
     baseline: str = "-"
@@ -267,8 +276,8 @@ def bench_economy(emulator: Emulator, server: ProviderServer) -> Row:
         for op in FLOOR:
             worst[op] = max(worst[op], counts[op])
     return Row(
-        1,
-        "request economy",
+        "6a",
+        "request floor",
         figure=" ".join(f"{op} {worst[op]}" for op in FLOOR),
         baseline="floor " + " ".join(str(n) for n in FLOOR.values()),
         ratio=sum(worst.values()) / sum(FLOOR.values()),
@@ -300,7 +309,7 @@ def bench_serialized(ours_provider: str) -> Row:
     )
     ours = len(ours_provider)
     return Row(
-        2,
+        "6b",
         "serialized provider",
         figure=f"{ours} chars",
         baseline=f"no-op {floor} (in __main__: {inline})",
@@ -345,7 +354,8 @@ class Stack:
         return cls(urns, list(state.ids), checks, outputs)
 
     def preview(self, stub: Any, calls: int | None = None) -> int:
-        """Check + Diff every resource from 4 callers; how many came back as changed."""
+        """Check + Diff of every resource, one at a time as the engine sends them; how many
+        came back as changed."""
 
         def one(index: int) -> bool:
             checked = stub.Check(self.checks[index], timeout=60)
@@ -360,7 +370,7 @@ class Stack:
             )
             return bool(checked.failures) or diff.changes != pb.DiffResponse.DIFF_NONE
 
-        return sum(run_callers(calls or len(self.ids), one))
+        return sum(run_callers(calls or len(self.ids), one, callers=1))
 
 
 @dataclasses.dataclass
@@ -421,8 +431,8 @@ def bench_preview(
     ours_s, noop_s = statistics.median(seconds["ours"]), statistics.median(seconds["noop"])
     n = scale.preview_resources
     return Row(
-        3,
-        "preview cost",
+        "6c",
+        "check + diff",
         figure=f"{ours_s:.2f} s / {n} res",
         baseline=f"no-op {noop_s:.2f} s",
         ratio=ours_s / noop_s,
@@ -440,8 +450,6 @@ def bench_preview(
 
 
 # ------------------------------------------------------------------------------ 4. cold start
-
-COLD_TARGET = 1.25
 
 
 def cold_start(emulator: Emulator, provider: str, news: dict[str, Any]) -> float:
@@ -469,21 +477,18 @@ def bench_cold_start(emulator: Emulator, ours_news: dict[str, Any], scale: Scale
             seconds[side].append(cold_start(emulator, provider, ours_news))
     ours_s, noop_s = statistics.median(seconds["ours"]), statistics.median(seconds["noop"])
     return Row(
-        4,
+        "6d",
         "cold start",
         figure=f"{1000 * ours_s:.0f} ms",
         baseline=f"no-op {1000 * noop_s:.0f} ms",
         ratio=ours_s / noop_s,
-        target=f"<= {COLD_TARGET}x",
-        passed=ours_s / noop_s <= COLD_TARGET,
+        target="- (printed)",
+        passed=True,
         details={"runs": scale.cold_runs, "statistic": "median", "seconds": seconds},
     )
 
 
 # ------------------------------------------------------------------ 5. parallel apply, 6. RSS
-
-APPLY_TARGET = 1.15
-MEMORY_TARGET = 1.3
 
 
 def apply_through(server: ProviderServer, provider: str, count: int) -> dict[str, float]:
@@ -599,7 +604,7 @@ def bench_apply_and_memory(emulator: Emulator, ours_provider: str, scale: Scale)
     }
     ratios = {side: total / ideal for side, total in totals.items()}
     apply_row = Row(
-        5,
+        "6f",
         "parallel apply",
         figure=f"{totals['ours']:.2f} s / {requests} req",
         baseline=(
@@ -607,8 +612,8 @@ def bench_apply_and_memory(emulator: Emulator, ours_provider: str, scale: Scale)
             f"httpx-only provider {ratios['httpx_provider']:.2f}x"
         ),
         ratio=ratios["ours"],
-        target=f"<= {APPLY_TARGET}x ideal",
-        passed=ratios["ours"] <= APPLY_TARGET,
+        target="- (printed; row 2 is the target)",
+        passed=True,
         details={
             "resources": count,
             "requests": requests,
@@ -624,7 +629,7 @@ def bench_apply_and_memory(emulator: Emulator, ours_provider: str, scale: Scale)
     )
     ratio = rss["ours"] / rss["noop"]
     memory_row = Row(
-        6,
+        "6e",
         "memory (RSS)",
         figure=f"{rss['ours'] / 1024:.1f} MiB",
         baseline=(
@@ -632,8 +637,8 @@ def bench_apply_and_memory(emulator: Emulator, ours_provider: str, scale: Scale)
             f"httpx-only provider {rss['httpx_provider'] / rss['noop']:.2f}x"
         ),
         ratio=ratio,
-        target=f"<= {MEMORY_TARGET}x",
-        passed=ratio <= MEMORY_TARGET,
+        target="- (printed)",
+        passed=True,
         details={"vmrss_kib": rss, "after_calls": requests},
     )
     return apply_row, memory_row
@@ -641,21 +646,13 @@ def bench_apply_and_memory(emulator: Emulator, ours_provider: str, scale: Scale)
 
 # ------------------------------------------------------------------------------------ report
 
-NAMES = [
-    "request economy",
-    "serialized provider",
-    "preview cost",
-    "cold start",
-    "parallel apply",
-    "memory (RSS)",
-]
 COLUMNS = ("#", "row", "figure", "baseline", "ratio", "target", "result")
 
 
 def table(rows: Sequence[Row]) -> str:
     cells = [COLUMNS] + [
         (
-            str(row.number),
+            row.number,
             row.name,
             row.figure,
             row.baseline,
@@ -671,21 +668,22 @@ def table(rows: Sequence[Row]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def guarded(number: int, measure: Callable[[], Row | tuple[Row, ...]]) -> Iterator[Row]:
+def guarded(
+    labels: Sequence[tuple[str, str]], measure: Callable[[], Row | tuple[Row, ...]]
+) -> Iterator[Row]:
     """The rows `measure` gives, or error rows naming what broke (the run goes on)."""
     try:
         result = measure()
     except Exception as exc:  # a broken row must not hide the others
         traceback.print_exc()
-        count = 2 if number == 5 else 1
-        for offset in range(count):
-            yield Row(
-                number + offset,
-                NAMES[number + offset - 1],
-                error=f"{type(exc).__name__}: {exc}",
-            )
+        for number, name in labels:
+            yield Row(number, name, error=f"{type(exc).__name__}: {exc}")
         return
     yield from result if isinstance(result, tuple) else (result,)
+
+
+def cli_row(measure: Callable[[], dict[str, Any]]) -> Callable[[], Row]:
+    return lambda: Row(**measure())
 
 
 def machine() -> dict[str, Any]:
@@ -709,18 +707,37 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     news = registered(lambda: InboundDomain("bench", **webhook(domain_name(0))))
     ours_provider = news[PROVIDER_KEY]
+    cli = CLI_SCALES[args.scale]
     rows: list[Row] = []
     with (
         tempfile.TemporaryDirectory(prefix="jetemail-bench-pycache-") as pycache,
         Emulator(API_KEY) as emulator,
     ):
         PROVIDER_ENV["PYTHONPYCACHEPREFIX"] = pycache
+        with Emulator(cli_rows.API_KEY) as account:
+            rows += guarded(
+                [("1", "CLI preview")], cli_row(lambda: bench_cli_preview(account, cli))
+            )
+            rows += guarded([("2", "CLI up")], cli_row(lambda: bench_cli_up(account, cli)))
+            rows += guarded(
+                [("3", "refresh economy")], cli_row(lambda: bench_refresh_economy(account, cli))
+            )
+            rows += guarded([("4", "pacing")], cli_row(lambda: bench_pacing(account, cli)))
+        rows += guarded([("5", "two deploys, one key")], cli_row(lambda: bench_two_deploys(cli)))
         with serving(emulator) as ours, serving(emulator) as noop:
-            rows += guarded(1, lambda: bench_economy(emulator, ours))
-            rows += guarded(2, lambda: bench_serialized(ours_provider))
-            rows += guarded(3, lambda: bench_preview(ours, noop, ours_provider, scale))
-        rows += guarded(4, lambda: bench_cold_start(emulator, news, scale))
-        rows += guarded(5, lambda: bench_apply_and_memory(emulator, ours_provider, scale))
+            rows += guarded([("6a", "request floor")], lambda: bench_economy(emulator, ours))
+            rows += guarded(
+                [("6b", "serialized provider")], lambda: bench_serialized(ours_provider)
+            )
+            rows += guarded(
+                [("6c", "check + diff")], lambda: bench_preview(ours, noop, ours_provider, scale)
+            )
+        rows += guarded([("6d", "cold start")], lambda: bench_cold_start(emulator, news, scale))
+        rows += guarded(
+            [("6f", "parallel apply"), ("6e", "memory (RSS)")],
+            lambda: bench_apply_and_memory(emulator, ours_provider, scale),
+        )
+    rows.sort(key=lambda row: row.number)
 
     print(table(rows))
     elapsed = time.perf_counter() - started
