@@ -8,6 +8,7 @@ program's `__main__`, is what the Pulumi docs' inline style costs (pickled by va
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from typing import Any
@@ -42,15 +43,14 @@ class NoopProvider(ResourceProvider):
 
 
 class SleepyNoopProvider(NoopProvider):
-    """The no-op, with `delay` seconds of waiting in each create: a provider whose API answers
-    in exactly that time and costs nothing else (the baseline of a whole `pulumi up`)."""
-
-    def __init__(self, delay: float) -> None:
-        self.delay = delay
+    """The no-op, waiting `NOOP_CREATE_DELAY` seconds (environment) in each create: a provider
+    whose API answers in exactly that time and that costs nothing else (the baseline of a
+    whole `pulumi up`). Its state is in the environment, not on the instance, so that it
+    pickles as the no-op does: by reference."""
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        time.sleep(self.delay)
-        return super().create(props)
+        time.sleep(float(os.environ.get("NOOP_CREATE_DELAY", "0")))
+        return CreateResult(str(uuid.uuid4()), props)
 
 
 class NoopResource(Resource, module="bench", name="Noop"):

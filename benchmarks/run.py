@@ -722,7 +722,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows += guarded(
                 [("3", "refresh economy")], cli_row(lambda: bench_refresh_economy(account, cli))
             )
-            rows += guarded([("4", "pacing")], cli_row(lambda: bench_pacing(account, cli)))
+            rows += guarded([("4", "pacing")], cli_row(lambda: bench_pacing(cli)))
         rows += guarded([("5", "two deploys, one key")], cli_row(lambda: bench_two_deploys(cli)))
         with serving(emulator) as ours, serving(emulator) as noop:
             rows += guarded([("6a", "request floor")], lambda: bench_economy(emulator, ours))

@@ -29,7 +29,7 @@ from pulumi.dynamic import (
 )
 
 from . import _lifeline
-from ._declare import Declaration
+from ._declare import Declaration, Prop
 from ._logic import Logic
 from ._settings import KEY_HINT, MISSING_KEY_MESSAGE
 from .errors import AuthError, ConfigError, JetEmailError, redact
@@ -243,12 +243,35 @@ def resource_props(
     return props
 
 
-def coerce_outputs(resource: pulumi.Resource, decl: Declaration) -> None:
-    """Integer outputs reach the program as `int` (the wire made them floats)."""
+class _IntegerOutput:
+    """An output with integers in its type, as the program reads it: the SDK's Output (whose
+    numbers the wire made floats) with every integer made an `int`, made on first access so
+    that a program that never reads it pays nothing. A data descriptor, so it wins over the
+    instance attribute the SDK sets."""
+
+    def __init__(self, prop: Prop) -> None:
+        self.prop = prop
+        self.cached = f"_jetemail_int_{prop.name}"
+
+    def __get__(self, resource: Any, owner: type | None = None) -> Any:
+        if resource is None:
+            return self
+        found = resource.__dict__.get(self.cached)
+        if found is None:
+            raw = resource.__dict__[self.prop.name]
+            found = resource.__dict__[self.cached] = raw.apply(self.prop.type.coerce)
+        return found
+
+    def __set__(self, resource: Any, value: Any) -> None:
+        resource.__dict__[self.prop.name] = value
+        resource.__dict__.pop(self.cached, None)
+
+
+def integer_outputs(cls: type, decl: Declaration) -> None:
+    """Make a resource class give its integer outputs to the program as `int`."""
     for prop in decl.props:
         if prop.type.has_integer:
-            output = getattr(resource, prop.name)
-            setattr(resource, prop.name, output.apply(prop.type.coerce))
+            setattr(cls, prop.name, _IntegerOutput(prop))
 
 
 def declare_dynamic(
@@ -267,4 +290,3 @@ def declare_dynamic(
         pulumi.ResourceOptions(additional_secret_outputs=list(decl.secret)), opts
     )
     pulumi.dynamic.Resource.__init__(resource, provider, resource_name, props, opts)
-    coerce_outputs(resource, decl)

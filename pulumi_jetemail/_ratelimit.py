@@ -40,6 +40,11 @@ except ImportError:  # pragma: no cover - Windows
 
 __all__ = ["RateLimiter", "SharedRateLimiter", "default_burst", "shared_path"]
 
+HARD_RULE_MARGIN = 0.001
+"""A window of the hard rule is this much longer than `per` (60 ms a minute): a thread wakes
+a little after its slot, so the first request of a window may leave late and the last on
+time; the API counts arrivals, and the margin keeps them under the limit too."""
+
 MAX_BURST = 10
 """Largest burst taken at once after a quiet spell."""
 
@@ -76,6 +81,7 @@ class RateLimiter:
         self._clock = clock
         self._sleep = sleep
         self._interval = per / max_requests
+        self._margin = per * HARD_RULE_MARGIN
         self._tolerance = (burst - 1) * self._interval
         self._lock = threading.Lock()
         self._slots: deque[float] = deque(maxlen=max_requests)  # the last slots, in order
@@ -121,7 +127,7 @@ class RateLimiter:
         if self._slots:
             slot = max(slot, self._slots[-1])  # first come, first served
             if len(self._slots) == self.max_requests:
-                slot = max(slot, self._slots[0] + self.per)  # the hard rule
+                slot = max(slot, self._slots[0] + self.per + self._margin)  # the hard rule
         if self._next_due is not None:
             slot = max(slot, self._next_due - self._tolerance)  # smoothing
             self._next_due = max(self._next_due, slot) + self._interval

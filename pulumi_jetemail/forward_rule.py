@@ -12,8 +12,9 @@ from typing import Any, ClassVar
 import pulumi
 
 from ._logic import RULE, RuleLogic
-from ._provider import JetEmailProvider, declare_dynamic
+from ._provider import JetEmailProvider, declare_dynamic, integer_outputs
 from ._surface import ForwardRuleArgs, ForwardRuleSurface
+from .declarations import FORWARD_RULE
 
 __all__ = ["ForwardRule", "ForwardRuleArgs", "ForwardRuleProvider"]
 
@@ -53,3 +54,6 @@ class ForwardRule(
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         resource._declare(resource_name, None, opts, {"domain_uuid": domain_uuid})
         return resource
+
+
+integer_outputs(ForwardRule, FORWARD_RULE)

@@ -11,8 +11,9 @@ from typing import Any, ClassVar
 import pulumi
 
 from ._logic import DOMAIN, DomainLogic
-from ._provider import JetEmailProvider, declare_dynamic
+from ._provider import JetEmailProvider, declare_dynamic, integer_outputs
 from ._surface import InboundDomainArgs, InboundDomainSurface
+from .declarations import INBOUND_DOMAIN
 
 __all__ = ["InboundDomain", "InboundDomainArgs", "InboundDomainProvider"]
 
@@ -49,3 +50,6 @@ class InboundDomain(
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         resource._declare(resource_name, None, opts, {})
         return resource
+
+
+integer_outputs(InboundDomain, INBOUND_DOMAIN)

@@ -21,7 +21,7 @@ import pulumi
 
 from ._codegen import PACKAGE
 from ._declare import Declaration
-from ._provider import coerce_outputs, resource_props
+from ._provider import integer_outputs, resource_props
 from ._surface import (
     ForwardRuleArgs,
     ForwardRuleSurface,
@@ -68,7 +68,6 @@ class _Native(pulumi.CustomResource):
         )
         token = f"{PACKAGE}:index:{decl.name}"
         pulumi.CustomResource.__init__(self, token, resource_name, props, opts)
-        coerce_outputs(self, decl)
 
     def translate_output_property(self, prop: str) -> str:
         found = self.DECL.by_camel.get(prop)
@@ -128,3 +127,7 @@ class ForwardRule(ForwardRuleSurface, _Native):
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
         resource._register(resource_name, None, opts, {"domain_uuid": domain_uuid})
         return resource
+
+
+for _class in (InboundDomain, ForwardRule):
+    integer_outputs(_class, _class.DECL)
