@@ -120,10 +120,31 @@ def _surface_class(decl: Declaration) -> str:
         "        ",
     )
     out += "        self._declare(resource_name, args, opts, keywords)\n\n"
+    out += _get_method(decl)
     out += "    def _declare(\n        self,\n        resource_name: str,\n"
     out += f"        args: {decl.name}Args | None,\n"
     out += "        opts: pulumi.ResourceOptions | None,\n        keywords: dict[str, Any],\n"
     out += "    ) -> None:\n        raise NotImplementedError\n"
+    return out
+
+
+def _get_method(decl: Declaration) -> str:
+    """`get`: an existing object, read-only, by its id (and the ids of the path it is under)."""
+    path = [p for p in decl.inputs if p.required and p.api_name is None]
+    params = "".join(f"        {p.name}: pulumi.Input[str],\n" for p in path)
+    keywords = ", ".join(f'"{p.name}": {p.name}' for p in path)
+    under = "".join(f" and its {p.name}" for p in path)
+    out = "    @classmethod\n    def get(\n        cls,\n        resource_name: str,\n"
+    out += f"        id: pulumi.Input[str],\n{params}"
+    out += "        opts: pulumi.ResourceOptions | None = None,\n    ) -> Self:\n"
+    out += _doc(
+        f"Look up an existing {decl.name}, read-only (it is not managed), by its id{under}.",
+        "        ",
+    )
+    out += "        resource = cls.__new__(cls)\n"
+    out += "        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))\n"
+    out += f"        resource._declare(resource_name, None, opts, {{{keywords}}})\n"
+    out += "        return resource\n\n"
     return out
 
 
@@ -161,7 +182,7 @@ def surface(decls: tuple[Declaration, ...] = DECLARATIONS) -> str:
         "from dataclasses import dataclass\n"
         "from typing import Any, Literal, overload\n\n"
         "import pulumi\n"
-        "from typing_extensions import Required, TypedDict\n"
+        "from typing_extensions import Required, Self, TypedDict\n"
     )
     names = [t.name for t in _object_types(decls)]
     all_names = sorted(

@@ -274,6 +274,30 @@ def integer_outputs(cls: type, decl: Declaration) -> None:
             setattr(cls, prop.name, _IntegerOutput(prop))
 
 
+class DynamicDoor:
+    """What a dynamic resource class adds to its typed surface: registration with its
+    provider (`PROVIDER`, an instance of a `JetEmailProvider`). First among the bases, so that
+    its `_declare` is the one the surface's `__init__` and `get` call."""
+
+    PROVIDER: ClassVar[JetEmailProvider]
+
+    def _declare(
+        self,
+        resource_name: str,
+        args: object | None,
+        opts: pulumi.ResourceOptions | None,
+        keywords: dict[str, Any],
+    ) -> None:
+        declare_dynamic(
+            self,  # type: ignore[arg-type]
+            self.PROVIDER,
+            resource_name,
+            args=args,
+            opts=opts,
+            keywords=keywords,
+        )
+
+
 def declare_dynamic(
     resource: pulumi.dynamic.Resource,
     provider: JetEmailProvider,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, overload
 
 import pulumi
-from typing_extensions import Required, TypedDict
+from typing_extensions import Required, Self, TypedDict
 
 __all__ = [
     "DnsRecord",
@@ -196,6 +196,19 @@ class InboundDomainSurface:
         given wins over the same field of `args`)."""
         self._declare(resource_name, args, opts, keywords)
 
+    @classmethod
+    def get(
+        cls,
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> Self:
+        """Look up an existing InboundDomain, read-only (it is not managed), by its id."""
+        resource = cls.__new__(cls)
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+        resource._declare(resource_name, None, opts, {})
+        return resource
+
     def _declare(
         self,
         resource_name: str,
@@ -272,6 +285,21 @@ class ForwardRuleSurface:
         """Declare a ForwardRule, with `ForwardRuleArgs` or keyword inputs (a keyword given
         wins over the same field of `args`)."""
         self._declare(resource_name, args, opts, keywords)
+
+    @classmethod
+    def get(
+        cls,
+        resource_name: str,
+        id: pulumi.Input[str],
+        domain_uuid: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> Self:
+        """Look up an existing ForwardRule, read-only (it is not managed), by its id and its
+        domain_uuid."""
+        resource = cls.__new__(cls)
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+        resource._declare(resource_name, None, opts, {"domain_uuid": domain_uuid})
+        return resource
 
     def _declare(
         self,

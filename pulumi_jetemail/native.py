@@ -15,7 +15,7 @@ README, "Two front doors").
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import pulumi
 
@@ -48,12 +48,13 @@ class Provider(ProviderSurface, pulumi.ProviderResource):
         pulumi.ProviderResource.__init__(self, PACKAGE, resource_name, props, opts)
 
 
-class _Native(pulumi.CustomResource):
-    """A resource of the native plugin: snake_case attributes, camelCase on the wire."""
+class NativeDoor:
+    """What a resource class of the native plugin adds to its typed surface: registration
+    under its token, snake_case attributes for camelCase properties. First among the bases."""
 
-    DECL: Declaration
+    DECL: ClassVar[Declaration]
 
-    def _register(
+    def _declare(
         self,
         resource_name: str,
         args: object | None,
@@ -63,11 +64,10 @@ class _Native(pulumi.CustomResource):
         decl = self.DECL
         props = resource_props(decl, args, keywords)
         opts = pulumi.ResourceOptions.merge(
-            pulumi.ResourceOptions(additional_secret_outputs=list(decl.secret)),
-            opts,
+            pulumi.ResourceOptions(additional_secret_outputs=list(decl.secret)), opts
         )
         token = f"{PACKAGE}:index:{decl.name}"
-        pulumi.CustomResource.__init__(self, token, resource_name, props, opts)
+        pulumi.CustomResource.__init__(self, token, resource_name, props, opts)  # type: ignore[arg-type]
 
     def translate_output_property(self, prop: str) -> str:
         found = self.DECL.by_camel.get(prop)
@@ -78,55 +78,14 @@ class _Native(pulumi.CustomResource):
         return found.camel if found is not None else prop
 
 
-class InboundDomain(InboundDomainSurface, _Native):
+class InboundDomain(NativeDoor, InboundDomainSurface, pulumi.CustomResource):
     __doc__ = InboundDomainSurface.__doc__
     DECL = INBOUND_DOMAIN
 
-    def _declare(
-        self,
-        resource_name: str,
-        args: InboundDomainArgs | None,
-        opts: pulumi.ResourceOptions | None,
-        keywords: dict[str, Any],
-    ) -> None:
-        self._register(resource_name, args, opts, keywords)
 
-    @staticmethod
-    def get(
-        resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
-    ) -> InboundDomain:
-        """Look up an existing inbound domain by uuid, read-only (it is not managed)."""
-        resource = InboundDomain.__new__(InboundDomain)
-        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        resource._register(resource_name, None, opts, {})
-        return resource
-
-
-class ForwardRule(ForwardRuleSurface, _Native):
+class ForwardRule(NativeDoor, ForwardRuleSurface, pulumi.CustomResource):
     __doc__ = ForwardRuleSurface.__doc__
     DECL = FORWARD_RULE
-
-    def _declare(
-        self,
-        resource_name: str,
-        args: ForwardRuleArgs | None,
-        opts: pulumi.ResourceOptions | None,
-        keywords: dict[str, Any],
-    ) -> None:
-        self._register(resource_name, args, opts, keywords)
-
-    @staticmethod
-    def get(
-        resource_name: str,
-        id: pulumi.Input[str],
-        domain_uuid: pulumi.Input[str],
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> ForwardRule:
-        """Look up an existing forward rule, read-only, by its uuid and its domain's uuid."""
-        resource = ForwardRule.__new__(ForwardRule)
-        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        resource._register(resource_name, None, opts, {"domain_uuid": domain_uuid})
-        return resource
 
 
 for _class in (InboundDomain, ForwardRule):

@@ -247,7 +247,9 @@ def test_state_reports_status_and_flags() -> None:
 def test_provider_instance_pickles_without_state() -> None:
     from pulumi.dynamic.dynamic import serialize_provider
 
-    from pulumi_jetemail.inbound_domain import _PROVIDER
+    from pulumi_jetemail.inbound_domain import InboundDomain
+
+    _PROVIDER = InboundDomain.PROVIDER
 
     assert vars(_PROVIDER) == {}
     assert len(serialize_provider(_PROVIDER)) <= 128
