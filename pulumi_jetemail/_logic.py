@@ -446,10 +446,11 @@ class DomainLogic(Logic):
         if uuid is None:
             return
         live = self.state_of(client.get_domain(uuid), {})
+        sent = self.create_body(inputs)
         is_ours = all(
             p.same(live.get(p.name), inputs[p.name])
             for p in self.decl.visible_in(self._mode(inputs))
-            if p.api_name in self.create_body(inputs) and not p.write_only
+            if p.api_name in sent and not p.write_only
         )
         if is_ours and self._mode(inputs) == "forward":
             is_ours = not client.list_forward_rules(uuid)

@@ -308,9 +308,17 @@ def declare_dynamic(
     keywords: Mapping[str, Any],
 ) -> None:
     """Register a dynamic resource (its `_declare`): the provider's declaration says what."""
-    decl = provider.logic.decl
-    props = resource_props(decl, args, keywords)
-    opts = pulumi.ResourceOptions.merge(
-        pulumi.ResourceOptions(additional_secret_outputs=list(decl.secret)), opts
-    )
+    props, opts = registration(provider.logic.decl, args, opts, keywords)
     pulumi.dynamic.Resource.__init__(resource, provider, resource_name, props, opts)
+
+
+def registration(
+    decl: Declaration,
+    args: object | None,
+    opts: pulumi.ResourceOptions | None,
+    keywords: Mapping[str, Any],
+) -> tuple[dict[str, Any], pulumi.ResourceOptions]:
+    """What both doors hand the SDK for a resource of `decl`: its props, and its options
+    with every secret output named."""
+    secrets = pulumi.ResourceOptions(additional_secret_outputs=list(decl.secret))
+    return resource_props(decl, args, keywords), pulumi.ResourceOptions.merge(secrets, opts)

@@ -21,7 +21,7 @@ import pulumi
 
 from ._codegen import PACKAGE
 from ._declare import Declaration
-from ._provider import integer_outputs, resource_props
+from ._provider import integer_outputs, registration
 from ._surface import (
     ForwardRuleArgs,
     ForwardRuleSurface,
@@ -62,10 +62,7 @@ class NativeDoor:
         keywords: dict[str, Any],
     ) -> None:
         decl = self.DECL
-        props = resource_props(decl, args, keywords)
-        opts = pulumi.ResourceOptions.merge(
-            pulumi.ResourceOptions(additional_secret_outputs=list(decl.secret)), opts
-        )
+        props, opts = registration(decl, args, opts, keywords)
         token = f"{PACKAGE}:index:{decl.name}"
         pulumi.CustomResource.__init__(self, token, resource_name, props, opts)  # type: ignore[arg-type]
 

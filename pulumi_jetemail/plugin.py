@@ -392,20 +392,14 @@ def _planned_update(
 ) -> dict[str, Any]:
     """An update's preview: the old state with the new inputs; what the update may change
     (computed outputs from unknown inputs, outputs the change resets) not known yet."""
-    body = logic.update_body(olds, news) if known(dict(news)) else {"?": None}
-    planned = (
-        logic.assumed_state(olds, news, body)
-        if known(dict(news))
-        else {
-            **olds,
-            **news,
-        }
-    )
+    all_known = known(dict(news))
+    if all_known:
+        planned = logic.assumed_state(olds, news, logic.update_body(olds, news))
+    else:
+        planned = {**olds, **news}
     changed = set(logic.diff(olds, news).changed)
     for prop in logic.decl.outputs:
-        if prop.computed is not None and not all(known(v) for v in news.values()):
-            planned[prop.name] = _unknown()
-        if changed & set(prop.reset_by):
+        if (prop.computed is not None and not all_known) or changed & set(prop.reset_by):
             planned[prop.name] = _unknown()
     return planned
 
