@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DIST_VENV := .venv-dist
 # The CLI `make pulumi` builds, and the dynamic-provider plugin beside it, come first on PATH.
 export PATH := $(CURDIR)/.tools/pulumi/bin:$(PATH)
 
@@ -34,11 +35,14 @@ pulumi: $(STAMP)
 test-matrix: pulumi
 	$(PY) tools/test_matrix.py
 
-# sdist and wheel into dist/, both checked by twine.
+# sdist and wheel into dist/, both checked by twine. Twine has a venv of its own: it brings
+# rich, and httpx imports its command line (rich, click) whenever they are installed, which
+# would make the test venv's provider processes start slower than a user's.
 dist: $(STAMP)
 	rm -rf dist
 	$(PY) -m build --sdist --wheel --outdir dist .
-	$(VENV)/bin/twine check --strict dist/*
+	test -x $(DIST_VENV)/bin/twine || ($(PYTHON) -m venv $(DIST_VENV) && $(DIST_VENV)/bin/pip install --quiet 'twine>=5')
+	$(DIST_VENV)/bin/twine check --strict dist/*
 
 demo: pulumi
 	$(PY) tools/demo.py
@@ -54,4 +58,4 @@ emulator: $(STAMP)
 	$(PY) -m pulumi_jetemail.emulator --port 8025 --api-key api_local
 
 clean:
-	rm -rf $(VENV) .venv-matrix .tools dist .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(DIST_VENV) .venv-matrix .tools dist .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -7,6 +7,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from pulumi_jetemail._settings import DEFAULT_REQUESTS_PER_MINUTE, MAX_REQUESTS_PER_MINUTE
@@ -25,6 +27,12 @@ PREVIEW_TARGET = 1.05
 UP_TARGET = 1.05
 PACING_TARGET = 0.98
 TWO_DEPLOYS_TARGET = 1.1
+PROVIDER_ENV: dict[str, str] = {"PYTHONDONTWRITEBYTECODE": ""}
+"""Provider processes cache bytecode, as an installed package does (pip compiles it at
+install): a shell that sets PYTHONDONTWRITEBYTECODE (empty is unset) would otherwise make
+every provider process compile the package from source. `run.main()` points
+PYTHONPYCACHEPREFIX at a temporary directory, so that the cache stays out of the tree and
+goes with the run; every row's provider processes, under the CLI or not, use it."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,19 +71,22 @@ def _ours(count: int) -> Callable[[], None]:
     return program
 
 
-def _noop(count: int, delay: float = 0.0) -> Callable[[], None]:
+def _noop(count: int, delay: float = 0.0, *, shaped: bool = False) -> Callable[[], None]:
     """The same program, the same InboundDomain resources (all their properties declared, as
-    ours are), with the provider swapped for the no-op: what is left is the provider's cost."""
+    ours are), with the provider swapped for the no-op: what is left is the provider's cost.
+    `shaped`: the no-op keeping state of ours' shape (see `ShapedNoopProvider`)."""
 
     def program() -> None:
         import pulumi
-        from noop_provider import NoopProvider, SleepyNoopProvider
+        from noop_provider import NoopProvider, ShapedNoopProvider, SleepyNoopProvider
 
         from pulumi_jetemail._provider import resource_props
         from pulumi_jetemail.declarations import INBOUND_DOMAIN
         from pulumi_jetemail.inbound_domain import InboundDomain
 
-        provider = SleepyNoopProvider() if delay else NoopProvider()
+        provider = (
+            ShapedNoopProvider() if shaped else SleepyNoopProvider() if delay else NoopProvider()
+        )
         opts = pulumi.ResourceOptions(additional_secret_outputs=list(INBOUND_DOMAIN.secret))
         for index in range(count):
             resource = InboundDomain.__new__(InboundDomain)
@@ -104,14 +115,24 @@ API_KEY = "api_bench_cli_0123456789"
 
 
 def _stack(
-    program: Callable[[], None], emulator: Emulator, rpm: int, delay: float = 0.0
+    program: Callable[[], None],
+    emulator: Emulator,
+    rpm: int,
+    delay: float = 0.0,
+    shape: dict[str, Any] | None = None,
 ) -> PulumiStack:
     return PulumiStack(
         program,
         config={"jetemail:apiUrl": emulator.url, "jetemail:requestsPerMinute": str(rpm)},
         secrets={"jetemail:apiKey": API_KEY},
-        # the no-op provider's module, imported by reference; the sleepy no-op's delay
-        env={"PYTHONPATH": str(HERE), "NOOP_CREATE_DELAY": str(delay)},
+        # the no-op provider's module, imported by reference; the sleepy no-op's delay; the
+        # shaped no-op's state
+        env={
+            "PYTHONPATH": str(HERE),
+            "NOOP_CREATE_DELAY": str(delay),
+            "NOOP_SHAPE": json.dumps(shape or {}),
+            **PROVIDER_ENV,
+        },
     )
 
 
@@ -174,27 +195,65 @@ def bench_cli_preview(emulator: Emulator, scale: CliScale) -> dict[str, Any]:
     )
 
 
-def bench_cli_up(emulator: Emulator, scale: CliScale, latency: float = 0.05) -> dict[str, Any]:
+def _shape_of_ours(emulator: Emulator) -> dict[str, Any]:
+    """What ours adds to one domain's inputs at check, and the outputs it answers at create:
+    the shaped no-op's state (a domain created and removed again on the emulator)."""
+    from pulumi_jetemail.inbound_domain import InboundDomainProvider
+
+    provider = InboundDomainProvider()
+    config = {"jetemail:apiUrl": emulator.url, "jetemail:apiKey": API_KEY}
+    provider.configure(SimpleNamespace(config=config))  # type: ignore[arg-type]
+    given = _webhook(0)
+    inputs = provider.check({}, given).inputs
+    created = provider.create(inputs)
+    provider.delete(created.id, dict(created.outs or {}))
+    added = {k: v for k, v in inputs.items() if k not in given}
+    return {"inputs": added, "outputs": dict(created.outs or {})}
+
+
+def bench_cli_up(
+    emulator: Emulator, scale: CliScale, latency: float = 0.05
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """`pulumi up` creating N domains with `latency` added to every emulator request, against
-    the no-op provider sleeping as long in each create."""
+    the no-op provider sleeping as long in each create (row 2), and against that no-op
+    keeping state of ours' shape (2b, printed): the engine writes the whole stack's state
+    after each step, so bytes of state cost time too, and 2b shows what is left without them."""
     count = scale.up_resources
-    seconds: dict[str, list[float]] = {"ours": [], "noop": []}
+    shape = _shape_of_ours(emulator)
+    sides = {
+        "ours": _ours(count),
+        "noop": _noop(count, latency),
+        "shaped": _noop(count, latency, shaped=True),
+    }
+    seconds: dict[str, list[float]] = {side: [] for side in sides}
     for _ in range(scale.rounds):
-        for side, program in (("ours", _ours(count)), ("noop", _noop(count, latency))):
-            with _stack(program, emulator, MAX_REQUESTS_PER_MINUTE, latency) as stack:
+        for side, program in sides.items():
+            with _stack(program, emulator, MAX_REQUESTS_PER_MINUTE, latency, shape) as stack:
                 stack.preview(diff=False)
                 emulator.latency = latency
                 seconds[side].append(_seconds(lambda s=stack: s.up(diff=False)))
                 emulator.latency = 0
             emulator.reset()
-    return _ratio_row(
+    details = {"resources": count, "latency_s": latency, "rounds": scale.rounds}
+    versus_noop = _ratio_row(
         "2",
         "CLI up",
-        seconds=seconds,
+        seconds={side: seconds[side] for side in ("ours", "noop")},
         target=UP_TARGET,
         what=f"{count} creates",
-        details={"resources": count, "latency_s": latency, "rounds": scale.rounds},
+        details=details,
     )
+    versus_shaped = _ratio_row(
+        "2b",
+        "up vs shaped no-op",
+        seconds={"ours": seconds["ours"], "noop": seconds["shaped"]},
+        target=UP_TARGET,
+        what=f"{count} creates",
+        details={**details, "shape": sorted(shape["outputs"])},
+    )
+    versus_shaped["baseline"] = versus_shaped["baseline"].replace("no-op", "shaped no-op", 1)
+    versus_shaped.update(target="- (printed)", passed=True)
+    return versus_noop, versus_shaped
 
 
 # ---------------------------------------------------------------------- 3. refresh economy
@@ -307,6 +366,7 @@ def _deploy(url: str, key: str, domains: int, prefix: str) -> subprocess.Popen[s
         stdout=subprocess.PIPE,
         text=True,
         cwd=HERE,
+        env={**os.environ, **PROVIDER_ENV},
     )
 
 

@@ -8,6 +8,7 @@ program's `__main__`, is what the Pulumi docs' inline style costs (pickled by va
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import uuid
@@ -58,3 +59,24 @@ class NoopResource(Resource, module="bench", name="Noop"):
 
     def __init__(self, provider: ResourceProvider, name: str, props: dict[str, Any]) -> None:
         super().__init__(provider, name, props)
+
+
+class ShapedNoopProvider(SleepyNoopProvider):
+    """The sleepy no-op, keeping state of ours' shape: check adds the inputs ours adds (its
+    defaults), create answers with the outputs ours answered for one domain (recorded by the
+    bench in `NOOP_SHAPE`, JSON `{"inputs": ..., "outputs": ...}`), this resource's inputs
+    over them. The engine then checkpoints as many bytes per resource as it does for ours,
+    and what is left between the two is the provider's own cost."""
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return CheckResult({**_shape()["inputs"], **news}, [])
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        time.sleep(float(os.environ.get("NOOP_CREATE_DELAY", "0")))
+        id_ = str(uuid.uuid4())
+        return CreateResult(id_, {**_shape()["outputs"], **props, "uuid": id_})
+
+
+def _shape() -> dict[str, dict[str, Any]]:
+    shape: dict[str, dict[str, Any]] = json.loads(os.environ["NOOP_SHAPE"])
+    return shape

@@ -52,6 +52,7 @@ import cli_rows
 import httpx
 from cli_rows import (
     CLI_SCALES,
+    PROVIDER_ENV,
     bench_cli_preview,
     bench_cli_up,
     bench_pacing,
@@ -80,11 +81,6 @@ INBOUND = "pulumi-python:dynamic/jetemail:InboundDomain"
 CALLERS = 4
 """The engine's worker count for a dynamic provider, and ours for every concurrent row."""
 DEFAULT_JSON = HERE / "results.json"
-PROVIDER_ENV: dict[str, str | None] = {"PYTHONDONTWRITEBYTECODE": None}
-"""Provider processes cache bytecode, as an installed package does (pip compiles it at
-install): a shell that sets PYTHONDONTWRITEBYTECODE would otherwise make every provider
-process compile the package from source. `main()` points PYTHONPYCACHEPREFIX at a
-temporary directory, so that the cache stays out of the tree and goes with the run."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -718,7 +714,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows += guarded(
                 [("1", "CLI preview")], cli_row(lambda: bench_cli_preview(account, cli))
             )
-            rows += guarded([("2", "CLI up")], cli_row(lambda: bench_cli_up(account, cli)))
+            rows += guarded(
+                [("2", "CLI up"), ("2b", "up vs shaped no-op")],
+                lambda: tuple(Row(**row) for row in bench_cli_up(account, cli)),
+            )
             rows += guarded(
                 [("3", "refresh economy")], cli_row(lambda: bench_refresh_economy(account, cli))
             )

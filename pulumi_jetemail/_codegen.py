@@ -141,10 +141,11 @@ def _get_method(decl: Declaration) -> str:
         f"Look up an existing {decl.name}, read-only (it is not managed), by its id{under}.",
         "        ",
     )
-    out += "        resource = cls.__new__(cls)\n"
+    # Through __init__, as the SDK's generated `get` does: the SDK takes the frame above the
+    # resource class's `__init__` as the resource's source position.
     out += "        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))\n"
-    out += f"        resource._declare(resource_name, None, opts, {{{keywords}}})\n"
-    out += "        return resource\n\n"
+    out += f"        lookup: dict[str, Any] = {{{keywords}}}\n"
+    out += "        return cls(resource_name, None, opts, **lookup)\n\n"
     return out
 
 

@@ -27,6 +27,7 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
 
 from . import _lifeline
 from ._declare import Declaration, Prop
@@ -307,9 +308,17 @@ def declare_dynamic(
     opts: pulumi.ResourceOptions | None,
     keywords: Mapping[str, Any],
 ) -> None:
-    """Register a dynamic resource (its `_declare`): the provider's declaration says what."""
+    """Register a dynamic resource (its `_declare`): the provider's declaration says what.
+
+    This is what `pulumi.dynamic.Resource.__init__` does (the provider pickled into
+    `__provider`, a secret), without its frame: the SDK records as the resource's source
+    position (`sourcePosition` in state) the frame above the third `__init__` on the stack,
+    meant to be the resource class's. Through the SDK's, that line was this function; this
+    way it is the user's."""
     props, opts = registration(provider.logic.decl, args, opts, keywords)
-    pulumi.dynamic.Resource.__init__(resource, provider, resource_name, props, opts)
+    props[PROVIDER_KEY] = pulumi.Output.secret(serialize_provider(provider))
+    kind = f"pulumi-python:{resource._resource_type_name}"
+    pulumi.CustomResource.__init__(resource, kind, resource_name, props, opts)
 
 
 def registration(

@@ -151,6 +151,7 @@ class SharedRateLimiter(RateLimiter):
     def __init__(self, max_requests: int, per: float = 60.0, *, path: Path, **kwargs: Any):
         super().__init__(max_requests, per, **kwargs)
         self.path = path
+        self._fd: int | None = None  # the state file, open from the first reservation on
 
     def _reserve(self, now: float) -> float:
         with self._shared(now):
@@ -164,25 +165,39 @@ class SharedRateLimiter(RateLimiter):
 
     @contextlib.contextmanager
     def _shared(self, now: float) -> Iterator[None]:
-        """Load the shared state, let the caller change it, save it: under the file's lock."""
+        """Load the shared state, let the caller change it, save it: under the file's lock.
+        Called with `_lock` held, so that one descriptor serves every thread."""
         if fcntl is None:
             yield
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with open(self.path, "a+", encoding="ascii") as file:
-            fcntl.flock(file, fcntl.LOCK_EX)
-            file.seek(0)
-            self._load(file.read(), now)
+        fd = self._open()
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            self._load(_read_all(fd).decode("ascii", "replace"), now)
             yield
             state = {
                 "slots": [t for t in self._slots if t > now - self.per],
                 "next_due": self._next_due,
                 "paused_until": self._paused_until if math.isfinite(self._paused_until) else None,
             }
-            file.seek(0)
-            file.truncate()
-            file.write(json.dumps(state))
-            file.flush()
+            data = json.dumps(state).encode("ascii")
+            os.pwrite(fd, data, 0)
+            if os.fstat(fd).st_size > len(data):
+                os.ftruncate(fd, len(data))
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _open(self) -> int:
+        """The state file's descriptor, kept open across reservations; opened again if the
+        file was removed meanwhile (a cleaned temporary directory), so that this process
+        keeps sharing the one the others open."""
+        if self._fd is not None:
+            if os.fstat(self._fd).st_nlink > 0:
+                return self._fd
+            os.close(self._fd)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        return self._fd
 
     def _load(self, text: str, now: float) -> None:
         try:
@@ -199,6 +214,16 @@ class SharedRateLimiter(RateLimiter):
         self._next_due = None if next_due is None else float(next_due)
         if paused is not None:
             self._paused_until = max(self._paused_until, float(paused))
+
+
+def _read_all(fd: int) -> bytes:
+    """The whole file behind `fd`, from its start."""
+    chunks = []
+    offset = 0
+    while chunk := os.pread(fd, 65536, offset):
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
 
 
 def shared_path(api_url: str, api_key: str) -> Path:

@@ -204,10 +204,9 @@ class InboundDomainSurface:
         opts: pulumi.ResourceOptions | None = None,
     ) -> Self:
         """Look up an existing InboundDomain, read-only (it is not managed), by its id."""
-        resource = cls.__new__(cls)
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        resource._declare(resource_name, None, opts, {})
-        return resource
+        lookup: dict[str, Any] = {}
+        return cls(resource_name, None, opts, **lookup)
 
     def _declare(
         self,
@@ -296,10 +295,9 @@ class ForwardRuleSurface:
     ) -> Self:
         """Look up an existing ForwardRule, read-only (it is not managed), by its id and its
         domain_uuid."""
-        resource = cls.__new__(cls)
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        resource._declare(resource_name, None, opts, {"domain_uuid": domain_uuid})
-        return resource
+        lookup: dict[str, Any] = {"domain_uuid": domain_uuid}
+        return cls(resource_name, None, opts, **lookup)
 
     def _declare(
         self,

@@ -22,6 +22,7 @@ SCRIPT = ROOT / "benchmarks" / "run.py"
 ROWS = {
     "1": "CLI preview",
     "2": "CLI up",
+    "2b": "up vs shaped no-op",
     "3": "refresh economy",
     "4": "pacing",
     "5": "two deploys, one key",

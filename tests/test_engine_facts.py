@@ -97,3 +97,40 @@ def test_integer_outputs_reach_the_program_as_int(stack: StackFactory, emu: Emul
     outputs = s.outputs()
     assert outputs["mx"].value == "10 smtp.jetsmtp.net"  # a valid MX value, not "10.0 ..."
     assert outputs["kinds"].value == ["int", "int", "int", "int"]
+
+
+SOURCE_PROGRAM = """\
+import pulumi
+import pulumi_jetemail
+from pulumi_jetemail import native
+
+hook = pulumi_jetemail.InboundDomain("hook", domain="hook.example.com", delivery_type="webhook", webhook_url="https://h.example.com/in")
+fwd = pulumi_jetemail.InboundDomain("fwd", domain="fwd.example.com", delivery_type="forward")
+rule = pulumi_jetemail.ForwardRule("rule", domain_uuid=fwd.id, localpart="a", destination="a@b.net")
+nat = native.InboundDomain("nat", domain="nat.example.com", delivery_type="forward")
+seen = pulumi_jetemail.InboundDomain.get("seen", pulumi.Config().require("seen"))
+"""
+
+
+def test_each_resource_records_the_program_line_that_declared_it(
+    stack: StackFactory, emu: Emulator, tmp_path: Path
+) -> None:
+    program = tmp_path / "__main__.py"
+    program.write_text(SOURCE_PROGRAM, encoding="utf-8")
+    lines = {
+        name: number
+        for number, text in enumerate(SOURCE_PROGRAM.splitlines(), start=1)
+        for name in ("hook", "fwd", "rule", "nat", "seen")
+        if text.startswith(f"{name} = ")
+    }
+    existing = emu.add_domain({"domain": "seen.example.com", "delivery_type": "forward"})
+    s = stack(program, config={"seen": existing["uuid"]})
+    s.up()
+    resources = {r["urn"].rsplit("::", 1)[1]: r for r in s.state()["deployment"]["resources"]}
+    # What `pulumi stack export` (and Pulumi Cloud's "defined at") shows: the user's line,
+    # not the library's registration code; a lookup (`get`) names it just under `get`.
+    for name in ("hook", "fwd", "rule", "nat"):
+        assert resources[name]["sourcePosition"].endswith(f"__main__.py#{lines[name]}"), name
+    frames = [f.get("sourcePosition", "") for f in resources["seen"]["stackTrace"]]
+    assert frames[1].endswith(f"__main__.py#{lines['seen']}"), frames[:3]
+    assert "pulumi_jetemail" not in resources["hook"]["stackTrace"][0]["sourcePosition"]

@@ -93,3 +93,45 @@ def test_a_damaged_or_stale_file_does_not_stop_requests(tmp_path: Path) -> None:
     future = time.monotonic() + 10_000  # written before a reboot reset the clock
     path.write_text(json.dumps({"slots": [future], "next_due": future, "paused_until": None}))
     assert SharedRateLimiter(10, per=1.0, path=path).acquire() <= time.monotonic()
+
+
+def test_a_removed_file_is_made_again_and_still_shared(tmp_path: Path) -> None:
+    """The file stays open between requests; a cleaned temporary directory must not leave one
+    process pacing on a file no other process can see."""
+    path = tmp_path / "dir" / "rate.json"
+    first = SharedRateLimiter(10, per=1.0, burst=1, path=path)
+    first.acquire()
+    path.unlink()
+    path.parent.rmdir()
+    taken = first.acquire()
+    assert json.loads(path.read_text())["slots"][-1] == taken
+    # a process opening the file now waits behind that slot
+    out = subprocess.run(
+        [sys.executable, "-c", WORKER, str(path), "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    (slot,) = json.loads(out)
+    assert slot >= taken + 0.1 - 1e-6
+
+
+def test_a_shorter_state_leaves_no_stale_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "rate.json"
+    now = [1000.0]
+    limiter = SharedRateLimiter(
+        10,
+        per=1.0,
+        burst=1,
+        path=path,
+        clock=lambda: now[0],
+        sleep=lambda s: now.__setitem__(0, now[0] + s),
+    )
+    for _ in range(5):
+        limiter.acquire()
+    longest = len(path.read_bytes())
+    now[0] += 2.0  # the window passes: the next state holds one slot
+    limiter.acquire()
+    assert len(path.read_bytes()) < longest
+    assert json.loads(path.read_text())["slots"] == [now[0]]
