@@ -39,6 +39,19 @@ def _run_together(paths: list[Path], count: int) -> list[float]:
     return sorted(slots)
 
 
+def _one_slot_in_another_process(path: Path) -> float:
+    """The slot a fresh process sharing `path` gets for one request."""
+    out = subprocess.run(
+        [sys.executable, "-c", WORKER, str(path), "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    (slot,) = json.loads(out)
+    return float(slot)
+
+
 def _most_in_a_window(slots: list[float], per: float) -> int:
     return max(sum(1 for t in slots if start <= t < start + per) for start in slots)
 
@@ -62,15 +75,7 @@ def test_a_pause_after_a_429_holds_every_process_of_the_key(tmp_path: Path) -> N
     shared = tmp_path / "rate.json"
     SharedRateLimiter(10, per=1.0, burst=1, path=shared).pause(1.0)
     paused_at = time.monotonic()
-    out = subprocess.run(
-        [sys.executable, "-c", WORKER, str(shared), "1"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    (slot,) = json.loads(out)
-    assert slot >= paused_at + 1.0 - 0.05
+    assert _one_slot_in_another_process(shared) >= paused_at + 1.0 - 0.05
 
 
 def test_the_shared_file_is_named_by_a_hash_and_holds_only_times(tmp_path: Path) -> None:
@@ -106,15 +111,7 @@ def test_a_removed_file_is_made_again_and_still_shared(tmp_path: Path) -> None:
     taken = first.acquire()
     assert json.loads(path.read_text())["slots"][-1] == taken
     # a process opening the file now waits behind that slot
-    out = subprocess.run(
-        [sys.executable, "-c", WORKER, str(path), "1"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    (slot,) = json.loads(out)
-    assert slot >= taken + 0.1 - 1e-6
+    assert _one_slot_in_another_process(path) >= taken + 0.1 - 1e-6
 
 
 def test_a_shorter_state_leaves_no_stale_bytes(tmp_path: Path) -> None:
