@@ -6,6 +6,7 @@ domains and rules, and no provider process is left running."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -69,10 +70,20 @@ def _restore_checkpoint_backup(s: PulumiStack) -> None:
     state = Path(s.env["PULUMI_BACKEND_URL"].removeprefix("file://"))
     (backup,) = state.glob(f".pulumi/stacks/*/{s.stack_name}.json.bak")
     checkpoint = backup.with_suffix("")
-    if backup.stat().st_size == 0:  # cut off too: the newest whole checkpoint of the history
-        history = state.glob(f".pulumi/history/*/{s.stack_name}/*.checkpoint.json")
-        backup = max((p for p in history if p.stat().st_size > 0), key=lambda p: p.stat().st_mtime)
-    shutil.copyfile(backup, checkpoint)
+    # The copy may be cut off too (the kill came while the backend copied it): then the
+    # newest whole checkpoint of the history.
+    history = state.glob(f".pulumi/history/*/{s.stack_name}/*.checkpoint.json")
+    newest_first = sorted(history, key=lambda p: p.stat().st_mtime, reverse=True)
+    whole = next(p for p in [backup, *newest_first] if _is_whole_json(p))
+    shutil.copyfile(whole, checkpoint)
+
+
+def _is_whole_json(path: Path) -> bool:
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return False
+    return True
 
 
 def _poll(condition: Callable[[], bool], what: str) -> None:
