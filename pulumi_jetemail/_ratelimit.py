@@ -173,7 +173,8 @@ class SharedRateLimiter(RateLimiter):
         fd = self._open()
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            self._load(_read_all(fd).decode("ascii", "replace"), now)
+            saved = _read_all(fd)
+            self._load(saved.decode("ascii", "replace"), now)
             yield
             state = {
                 "slots": [t for t in self._slots if t > now - self.per],
@@ -182,7 +183,7 @@ class SharedRateLimiter(RateLimiter):
             }
             data = json.dumps(state).encode("ascii")
             os.pwrite(fd, data, 0)
-            if os.fstat(fd).st_size > len(data):
+            if len(saved) > len(data):
                 os.ftruncate(fd, len(data))
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
@@ -196,7 +197,7 @@ class SharedRateLimiter(RateLimiter):
                 return self._fd
             os.close(self._fd)
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)  # not inherited (PEP 446)
         return self._fd
 
     def _load(self, text: str, now: float) -> None:
