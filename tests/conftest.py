@@ -11,6 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+# Loaded with the suite rather than at the session's end, where hypothesis's pytest plugin
+# imports it deep in pytest's hooks: pytest rewrites its modules on import, and CPython
+# 3.11.7's AST constructor fails there ("SystemError: AST constructor recursion depth
+# mismatch") when a test file that does not use hypothesis is run alone.
+import hypothesis  # noqa: F401
 import pytest
 from helpers import API_KEY
 
