@@ -63,13 +63,19 @@ def _providers_of(s: PulumiStack) -> list[int]:
     return found
 
 
+def _state_attrs(s: PulumiStack) -> Path:
+    """The metadata file the file backend keeps beside the stack's state."""
+    state = Path(s.env["PULUMI_BACKEND_URL"].removeprefix("file://"))
+    (attrs,) = state.glob(f".pulumi/stacks/*/{s.stack_name}.json.attrs")
+    return attrs
+
+
 def _remove_cut_off_attrs(s: PulumiStack) -> None:
     """What the README says to do when a kill left a file backend's state unreadable: the
     state file is replaced whole (written aside, then renamed), but the metadata file beside
     it, `<stack>.json.attrs`, is rewritten in place just before, and a kill there leaves it
     empty or cut off. The backend reads the state without it."""
-    state = Path(s.env["PULUMI_BACKEND_URL"].removeprefix("file://"))
-    (attrs,) = state.glob(f".pulumi/stacks/*/{s.stack_name}.json.attrs")
+    attrs = _state_attrs(s)
     assert not _is_whole_json(attrs), "the state was unreadable for another reason"
     attrs.unlink()
 
@@ -155,9 +161,7 @@ def test_state_left_unreadable_by_a_kill_reads_again_once_its_cut_off_attrs_file
     program.write_text(PROGRAM)
     s = stack(program)
     s.up()
-    state = Path(s.env["PULUMI_BACKEND_URL"].removeprefix("file://"))
-    (attrs,) = state.glob(f".pulumi/stacks/*/{s.stack_name}.json.attrs")
-    attrs.write_bytes(b"")
+    _state_attrs(s).write_bytes(b"")
 
     unreadable = s.refresh(check=False)
     assert unreadable.exit_code != 0
