@@ -8,7 +8,7 @@ DIST_VENV := .venv-dist
 # The CLI `make pulumi` builds, and the dynamic-provider plugin beside it, come first on PATH.
 export PATH := $(CURDIR)/.tools/pulumi/bin:$(PATH)
 
-.PHONY: test lint typecheck pytest pulumi test-matrix dist demo bench emulator generate clean
+.PHONY: test test-fast test-provider test-engine lint typecheck pytest pulumi test-matrix dist demo bench emulator generate clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,23 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Test tiers (tests/unit, tests/provider, tests/engine): `make test-fast` after every edit (in
+# process, seconds), `make test-provider` after touching a door, `make test` (lint, types and
+# all three tiers, in parallel) before pushing. JOBS sets the pytest-xdist workers: the engine
+# tier mostly waits on CLI and provider processes, so more workers than cores pay.
+JOBS ?= 4
+PYTEST := $(PY) -m pytest -p no:cacheprovider --dist load
+
 test: lint typecheck pytest
+
+test-fast: $(STAMP)
+	$(PYTEST) -n 2 tests/unit
+
+test-provider: $(STAMP)
+	$(PYTEST) -n $(JOBS) tests/provider
+
+test-engine: pulumi
+	$(PYTEST) -n $(JOBS) tests/engine
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -26,13 +42,14 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
 pytest: pulumi
-	$(PY) -m pytest
+	$(PYTEST) -n $(JOBS)
 
 pulumi: $(STAMP)
 	$(PY) tools/get_pulumi.py
 
-# The whole suite on each supported Python the machine has, and with the lowest pins
-# (MATRIX="--only 3.10 --only 3.13" for some of them).
+# The unit and provider tiers and the engine smoke tests on each supported Python the machine
+# has, and with the lowest pins (MATRIX="--only 3.10 --only 3.13" for some of them; add
+# --all-tiers for the whole engine tier too).
 test-matrix: pulumi
 	$(PY) tools/test_matrix.py $(MATRIX)
 

@@ -25,7 +25,7 @@ loops send requests encoded beforehand, as the engine encodes in its own process
 
 Exit status: 0 when every row meets its target, 1 when one misses it, 3 when a row could not
 be measured (every row is printed in any case). `--scale small` runs tiny sizes in a few
-seconds: the smoke test (tests/test_bench_smoke.py) uses it, and its timings mean nothing.
+seconds: the smoke test (tests/provider/test_bench_smoke.py) uses it, and its timings mean nothing.
 """
 
 from __future__ import annotations

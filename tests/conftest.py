@@ -25,6 +25,16 @@ from pulumi_jetemail.testing import ProviderServer, PulumiStack
 from pulumi_jetemail.testing._cli import find_cli
 from pulumi_jetemail.testing._stack import Program
 
+TIERS = ("unit", "provider", "engine")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each test is marked with its tier, the folder it lives in (`-m "not engine"`)."""
+    for item in items:
+        tier = item.path.parent.name
+        if tier in TIERS:
+            item.add_marker(tier)
+
 
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[Emulator]:

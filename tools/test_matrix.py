@@ -1,8 +1,10 @@
-"""`make test-matrix`: the whole suite on every supported Python the machine has, and once more
-on the lowest of them with the lowest versions of pulumi, httpx and pydantic the package
-declares.
+"""`make test-matrix`: the unit and provider tiers and the engine tier's smoke tests (or, with
+``--all-tiers``, the whole suite) on every supported Python the machine has, and once more on
+the lowest of them with the lowest versions of pulumi, httpx and pydantic the package declares.
+The engine tier drives the same CLI from every Python; what differs between Pythons is the
+package's own code, which the first two tiers exercise whole.
 
-    .venv/bin/python tools/test_matrix.py [--only 3.12] [--skip-lowest]
+    .venv/bin/python tools/test_matrix.py [--only 3.12] [--skip-lowest] [--all-tiers]
 
 The supported versions are the ``Programming Language :: Python :: 3.X`` classifiers of
 pyproject.toml, and the lowest pins are the ``>=`` bounds of its runtime dependencies: both
@@ -97,7 +99,11 @@ def prepare(run: Run) -> Path:
     return python
 
 
-def execute(run: Run) -> None:
+SMOKE = ["-m", "not engine or smoke"]
+"""The tests of a matrix run: every unit and provider test, and the engine's smoke tests."""
+
+
+def execute(run: Run, selection: list[str]) -> None:
     started = time.monotonic()
     try:
         python = prepare(run)
@@ -107,7 +113,7 @@ def execute(run: Run) -> None:
     print(f"\n=== {run.name}: {python} {' '.join(f'{k}=={v}' for k, v in run.pins.items())}")
     env = {**os.environ, "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")])}
     done = subprocess.run(
-        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "4", *selection],
         cwd=ROOT,
         env=env,
         check=False,
@@ -120,6 +126,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", help="run only these versions (3.12 …)")
     parser.add_argument("--skip-lowest", action="store_true", help="skip the lowest-pins run")
+    parser.add_argument("--all-tiers", action="store_true", help="the whole engine tier too")
     args = parser.parse_args()
     versions = supported_versions()
     runs = [Run(f"py{v}", interpreter(v), {}) for v in versions if not args.only or v in args.only]
@@ -132,7 +139,7 @@ def main() -> int:
         print(f"  {run.name:<14} {run.python or 'not found on this machine'}")
     for run in runs:
         if run.python is not None:
-            execute(run)
+            execute(run, [] if args.all_tiers else SMOKE)
     print("\n| run | interpreter | pins | result | time |\n|---|---|---|---|---|")
     for run in runs:
         pins = " ".join(f"{k}=={v}" for k, v in run.pins.items()) or "newest"

@@ -33,7 +33,7 @@ from pulumi_jetemail.testing import (
     urn,
 )
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent  # fake_providers.py
 # The provider process imports the pickled class by module name; it runs with cwd=HERE, so the
 # module must be imported here under the same top-level name whatever pytest's import mode.
 if str(HERE) not in sys.path:

@@ -31,6 +31,7 @@ InboundDomain(
 """
 
 
+@pytest.mark.smoke
 def test_bad_inputs_fail_the_preview_one_line_each_with_no_secret(
     stack: StackFactory, emu: Emulator, tmp_path: Path
 ) -> None:

@@ -165,6 +165,7 @@ def test_example_lifecycle_under_the_cli(
     assert emu.domains() == []
 
 
+@pytest.mark.smoke
 def test_stack_outputs_are_masked_and_state_holds_no_plain_secret(
     stack: StackFactory, emu: Emulator
 ) -> None:

@@ -39,7 +39,7 @@ def test_version_is_the_installed_distributions() -> None:
     from importlib.metadata import version
     from pathlib import Path
 
-    pyproject = (Path(__file__).parents[1] / "pyproject.toml").read_text()
+    pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text()
     assert pulumi_jetemail.__version__ == version("pulumi-jetemail")
     assert f'\nversion = "{pulumi_jetemail.__version__}"\n' in pyproject
 

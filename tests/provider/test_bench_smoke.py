@@ -17,7 +17,7 @@ from helpers import API_KEY, INBOUND, registered
 from pulumi_jetemail import InboundDomain
 from pulumi_jetemail.testing import ProviderServer, urn
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "benchmarks" / "run.py"
 ROWS = {
     "1": "CLI preview",

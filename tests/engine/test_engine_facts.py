@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, StackFactory
 from helpers import edited
 
@@ -91,6 +92,7 @@ def _integer_outputs() -> None:
     )
 
 
+@pytest.mark.smoke
 def test_integer_outputs_reach_the_program_as_int(stack: StackFactory, emu: Emulator) -> None:
     s = stack(_integer_outputs)
     s.up()

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import ROOT, StackFactory
 from helpers import API_KEY
 
@@ -212,6 +213,7 @@ def _python_program() -> None:
     pulumi.export("timeout_kind", hook.webhook_timeout.apply(lambda t: type(t).__name__))
 
 
+@pytest.mark.smoke
 def test_a_python_program_on_the_native_provider(stack: StackFactory, emu: Emulator) -> None:
     s = stack(_python_program, secrets={"hookAuth": "Bearer n4tive-hook-token"})
     s.up()

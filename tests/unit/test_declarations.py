@@ -22,7 +22,7 @@ from pulumi_jetemail.declarations import DECLARATIONS, FORWARD_RULE, INBOUND_DOM
 from pulumi_jetemail.errors import NotFoundError
 from pulumi_jetemail.models import to_int
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 
 # ------------------------------------------------------------ generated, and current
 
