@@ -80,7 +80,7 @@ def _noop(count: int, delay: float = 0.0, *, shaped: bool = False) -> Callable[[
         import pulumi
         from noop_provider import NoopProvider, ShapedNoopProvider, SleepyNoopProvider
 
-        from pulumi_jetemail._provider import resource_props
+        from pulumi_jetemail._program import resource_props
         from pulumi_jetemail.declarations import INBOUND_DOMAIN
         from pulumi_jetemail.inbound_domain import InboundDomain
 

@@ -12,7 +12,8 @@ from typing import ClassVar
 import pulumi
 
 from ._logic import RULE, RuleLogic
-from ._provider import DynamicDoor, JetEmailProvider, integer_outputs
+from ._program import integer_outputs
+from ._provider import DynamicDoor, JetEmailProvider
 from ._surface import ForwardRuleArgs, ForwardRuleSurface
 
 __all__ = ["ForwardRule", "ForwardRuleArgs", "ForwardRuleProvider"]

@@ -11,7 +11,8 @@ from typing import ClassVar
 import pulumi
 
 from ._logic import DOMAIN, DomainLogic
-from ._provider import DynamicDoor, JetEmailProvider, integer_outputs
+from ._program import integer_outputs
+from ._provider import DynamicDoor, JetEmailProvider
 from ._surface import InboundDomainArgs, InboundDomainSurface
 
 __all__ = ["InboundDomain", "InboundDomainArgs", "InboundDomainProvider"]

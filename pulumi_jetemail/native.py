@@ -21,7 +21,7 @@ import pulumi
 
 from ._codegen import PACKAGE
 from ._declare import Declaration
-from ._provider import integer_outputs, registration
+from ._program import integer_outputs, registration
 from ._surface import (
     ForwardRuleArgs,
     ForwardRuleSurface,

@@ -31,8 +31,8 @@ from pulumi.runtime.proto import provider_pb2_grpc as provider_grpc
 
 from . import __version__, _codegen, _lifeline
 from ._declare import Declaration, Prop
+from ._door import checked, client_for, refused_key, resolve_settings
 from ._logic import LOGIC, Logic, known
-from ._provider import _refused_key, checked, client_for, resolve_settings
 from ._settings import KEY_HINT, ClientSettings
 from .declarations import PROVIDER_CONFIG
 from .errors import ConfigError, JetEmailError, redact
@@ -179,7 +179,7 @@ class JetEmailPlugin(provider_grpc.ResourceProviderServicer):
                 return call()
         except JetEmailError as exc:
             message = str(exc)
-            if _refused_key(exc):
+            if refused_key(exc):
                 message += f"{KEY_HINT} (or the explicit provider's apiKey)"
             context.abort(grpc.StatusCode.UNKNOWN, redact(message))
             raise  # abort raises; this line is for type checkers

@@ -1,0 +1,85 @@
+"""What both doors share in the provider process: provider settings resolved from a config
+lookup, the process's client, the check as the engine should print its failures, and whether
+an error is the API refusing the key. Nothing here imports `pulumi` or a door."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ._logic import Logic
+from ._settings import MISSING_KEY_MESSAGE
+from .errors import AuthError, ConfigError, redact
+from .models import Failure
+
+if TYPE_CHECKING:
+    from ._settings import ClientSettings
+    from .client import JetEmailClient
+
+__all__ = ["checked", "client_for", "no_config", "refused_key", "resolve_settings"]
+
+log = logging.getLogger("pulumi_jetemail")
+
+
+def checked(
+    logic: Logic, news: Mapping[str, Any], settings: ClientSettings | ConfigError
+) -> tuple[dict[str, Any], list[Failure]]:
+    """Check for both doors: canonical inputs and the failures as the engine should print
+    them. Never raises; a bad provider setting fails the preview too, before anything is
+    sent (a missing API key does not: a preview needs none)."""
+    try:
+        inputs, failures = logic.check(news)
+    except Exception as exc:  # check must answer, whatever the input
+        log.debug("check failed unexpectedly", exc_info=True)
+        reason = f"{logic.decl.name} inputs could not be checked: {redact(str(exc))[:200]}"
+        return dict(news), [Failure("", reason)]
+    if isinstance(settings, ConfigError):
+        failures = [*failures, Failure("", f"provider settings: {settings}")]
+    return inputs, [_for_engine(logic, f) for f in failures]
+
+
+def _for_engine(logic: Logic, failure: Failure) -> Failure:
+    """The engine prints a failure as `property <p> value {<program's value>} has a
+    problem: <reason>`: the reason does not say the name again. A failure about a secret
+    input names it in the reason only, so that its value is never printed."""
+    name = failure.property
+    reason = failure.reason.removeprefix(f"{name}: ") if name else failure.reason
+    if name in logic.decl.secret_inputs:
+        return Failure("", f"{name}: {reason}")
+    return Failure(name, reason)
+
+
+def client_for(settings: ClientSettings | ConfigError) -> JetEmailClient:
+    """The process's shared client for these settings (a bad setting is raised here)."""
+    from .client import shared_client
+
+    if isinstance(settings, ConfigError):
+        raise settings
+    if not settings.api_key:
+        raise ConfigError(MISSING_KEY_MESSAGE)
+    return shared_client(settings)
+
+
+def no_config(_key: str) -> None:
+    return None
+
+
+def resolve_settings(config_get: Callable[[str], Any]) -> ClientSettings | ConfigError:
+    """Settings from a config lookup, then the environment; a bad one as its error."""
+    from ._settings import ClientSettings
+
+    try:
+        return ClientSettings.resolve(config_get, os.environ)
+    except ConfigError as exc:
+        return exc
+
+
+def refused_key(exc: BaseException | None) -> bool:
+    """Whether the API refused the key, here or in what this error was raised from."""
+    while exc is not None:
+        if isinstance(exc, AuthError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
