@@ -215,6 +215,11 @@ class Declaration:
     def by_camel(self) -> dict[str, Prop]:
         return {p.camel: p for p in self.props}
 
+    def camel_of(self, name: str) -> str:
+        """How the native door's programs spell a property (a name not declared as given)."""
+        prop = self.by_name.get(name)
+        return prop.camel if prop is not None else name
+
     @cached_property
     def inputs(self) -> tuple[Prop, ...]:
         return tuple(p for p in self.props if not p.output)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._logic import Logic
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ._settings import ClientSettings
     from .client import JetEmailClient
 
-__all__ = ["checked", "client_for", "no_config", "refused_key", "resolve_settings"]
+__all__ = ["checked", "client_for", "for_engine", "no_config", "refused_key", "resolve_settings"]
 
 log = logging.getLogger("pulumi_jetemail")
 
@@ -26,8 +26,8 @@ log = logging.getLogger("pulumi_jetemail")
 def checked(
     logic: Logic, news: Mapping[str, Any], settings: ClientSettings | ConfigError
 ) -> tuple[dict[str, Any], list[Failure]]:
-    """Check for both doors: canonical inputs and the failures as the engine should print
-    them. Never raises; a bad provider setting fails the preview too, before anything is
+    """Check for both doors: canonical inputs and the failures (`for_engine` formats them).
+    Never raises; a bad provider setting fails the preview too, before anything is
     sent (a missing API key does not: a preview needs none)."""
     try:
         inputs, failures = logic.check(news)
@@ -37,18 +37,20 @@ def checked(
         return dict(news), [Failure("", reason)]
     if isinstance(settings, ConfigError):
         failures = [*failures, Failure("", f"provider settings: {settings}")]
-    return inputs, [_for_engine(logic, f) for f in failures]
+    return inputs, failures
 
 
-def _for_engine(logic: Logic, failure: Failure) -> Failure:
-    """The engine prints a failure as `property <p> value {<program's value>} has a
-    problem: <reason>`: the reason does not say the name again. A failure about a secret
-    input names it in the reason only, so that its value is never printed."""
-    name = failure.property
-    reason = failure.reason.removeprefix(f"{name}: ") if name else failure.reason
-    if name in logic.decl.secret_inputs:
-        return Failure("", f"{name}: {reason}")
-    return Failure(name, reason)
+def for_engine(
+    failure: Failure, secret_inputs: Collection[str], name_of: Callable[[str], str] = str
+) -> tuple[str, str]:
+    """A failure as (property, reason) for the engine, which prints `property <p> value
+    {<program's value>} has a problem: <reason>`: the reason does not say the name again. A
+    failure about a secret input names it in the reason only, so that its value is never
+    printed. `name_of` is how the door's programs spell a property."""
+    name = name_of(failure.property) if failure.property else ""
+    if failure.property in secret_inputs:
+        return "", f"{name}: {failure.detail}"
+    return name, failure.detail
 
 
 def client_for(settings: ClientSettings | ConfigError) -> JetEmailClient:

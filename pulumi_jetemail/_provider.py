@@ -29,7 +29,7 @@ from pulumi.dynamic import (
 from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
 
 from . import _lifeline
-from ._door import checked, client_for, no_config, refused_key, resolve_settings
+from ._door import checked, client_for, for_engine, no_config, refused_key, resolve_settings
 from ._logic import Logic
 from ._program import registration
 from ._settings import KEY_HINT
@@ -96,7 +96,9 @@ class JetEmailProvider(ResourceProvider):
         inputs, failures = checked(self.logic, news, self.settings())
         for risk in self.logic.risks(inputs):  # the provider's stderr reaches the CLI's
             log.warning("%s", risk)
-        return CheckResult(inputs, [CheckFailure(f.property, f.reason) for f in failures])
+        return CheckResult(
+            inputs, [CheckFailure(*for_engine(f, self.logic.decl.secret_inputs)) for f in failures]
+        )
 
     # ----------------------------------------------------------------------- diff
 

@@ -10,6 +10,7 @@ Knows nothing of HTTP or of Pulumi. Validation happens in two layers:
 
 from __future__ import annotations
 
+import builtins
 import ipaddress
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -426,10 +427,23 @@ def dns_records_for(domain: str, delivery_type: str) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Failure:
-    """One bad property: its name and a reason that names it and says how to fix it."""
+    """One bad property, as a value each door formats once: which property (empty for the
+    resource as a whole), where inside it (`path`, e.g. 'item 0, url'), and what is wrong and
+    how to fix it (`message`, which does not say the property's name again)."""
 
     property: str
-    reason: str
+    message: str
+    path: str = ""
+
+    @builtins.property  # (`property` is a field here)
+    def detail(self) -> str:
+        """Where inside the property, then what is wrong."""
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+    @builtins.property
+    def reason(self) -> str:
+        """The whole failure in one line: `<property>: [<path>: ]<message>`."""
+        return f"{self.property}: {self.detail}" if self.property else self.detail
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -476,9 +490,8 @@ _OUR_WORDS = {
 """pydantic's error types in our words (its own name Python types: `float`, `dict`)."""
 
 
-def _describe_error(prop: Prop, error: Any) -> str:
-    """`<name>: [<where inside it>: ]<what is wrong and how to fix it>`, in our words."""
-    name = prop.name
+def _describe_error(prop: Prop, error: Any) -> Failure:
+    """A pydantic error of one property as our failure, in our words."""
     loc = list(error["loc"])
     kind = error["type"]
     if kind == "jetemail":
@@ -495,7 +508,7 @@ def _describe_error(prop: Prop, error: Any) -> str:
         text = str(error["msg"])
         message = f"{text[:1].lower()}{text[1:]} (got {_show(error.get('input'))})"
     where = ", ".join(f"item {p}" if isinstance(p, int) else str(p) for p in loc)
-    return f"{name}: {where}: {message}" if where else f"{name}: {message}"
+    return Failure(prop.name, message, where)
 
 
 def _validate_fields(
@@ -509,7 +522,7 @@ def _validate_fields(
         try:
             canonical[name] = _adapter(prop.check).validate_python(value)
         except PydanticValidationError as exc:
-            failures.append(Failure(name, _describe_error(prop, exc.errors()[0])))
+            failures.append(_describe_error(prop, exc.errors()[0]))
     return canonical, failures
 
 
@@ -527,10 +540,7 @@ def _split_inputs(
         if prop is None or prop.output:
             valid = ", ".join(decl.input_names)
             failures.append(
-                Failure(
-                    name,
-                    f"{name}: {decl.name} has no property {name!r}; valid properties are {valid}",
-                )
+                Failure(name, f"{decl.name} has no property {name!r}; valid properties are {valid}")
             )
         elif contains_unknown(value, is_unknown):
             pending[name] = value
@@ -546,14 +556,14 @@ def mode_failures(decl: Declaration, mode: str, present: Iterable[str]) -> list[
     failures = [
         Failure(
             p.name,
-            f"{p.name}: only used when {switch} is '{p.mode}', but {switch} is "
+            f"only used when {switch} is '{p.mode}', but {switch} is "
             f"'{mode}': remove {p.name}, or set {switch}='{p.mode}'",
         )
         for p in sorted(decl.inputs, key=lambda p: p.name)
         if p.name in present and p.mode is not None and p.mode != mode
     ]
     failures += [
-        Failure(p.name, f"{p.name}: required when {switch} is '{mode}': {p.missing}")
+        Failure(p.name, f"required when {switch} is '{mode}': {p.missing}")
         for p in decl.mode_fields(mode)
         if p.mode_required and p.name not in present
     ]
@@ -583,7 +593,7 @@ def check_inputs(
             continue
         if prop.required:
             hint = prop.missing or prop.description
-            by_property[prop.name] = Failure(prop.name, f"{prop.name}: required: {hint}")
+            by_property[prop.name] = Failure(prop.name, f"required: {hint}")
         elif prop.default is not None and (prop.mode is None or prop.mode == mode):
             canonical[prop.name] = prop.default
     failures += by_property.values()

@@ -31,7 +31,7 @@ from pulumi.runtime.proto import provider_pb2_grpc as provider_grpc
 
 from . import __version__, _codegen, _lifeline
 from ._declare import Declaration, Prop
-from ._door import checked, client_for, refused_key, resolve_settings
+from ._door import checked, client_for, for_engine, refused_key, resolve_settings
 from ._logic import LOGIC, Logic, known
 from ._settings import KEY_HINT, ClientSettings
 from .declarations import PROVIDER_CONFIG
@@ -255,13 +255,10 @@ class JetEmailPlugin(provider_grpc.ResourceProviderServicer):
         return provider_pb2.CheckResponse(
             inputs=encode(logic.decl, inputs, news.secret),
             failures=[
-                provider_pb2.CheckFailure(
-                    property=logic.decl.by_name[f.property].camel
-                    if f.property in logic.decl.by_name
-                    else f.property,
-                    reason=_camel_reason(logic.decl, f.reason),
+                provider_pb2.CheckFailure(property=prop, reason=reason)
+                for prop, reason in (
+                    for_engine(f, logic.decl.secret_inputs, logic.decl.camel_of) for f in failures
                 )
-                for f in failures
             ],
         )
 
@@ -347,14 +344,6 @@ class JetEmailPlugin(provider_grpc.ResourceProviderServicer):
         with self._lock:
             settings = self._settings
         return client_for(settings)
-
-
-def _camel_reason(decl: Declaration, reason: str) -> str:
-    """A failure's reason that starts with a property's name names it as the program does."""
-    head, sep, rest = reason.partition(": ")
-    if sep and head in decl.by_name:
-        return f"{decl.by_name[head].camel}: {rest}"
-    return reason
 
 
 def _changes(some: bool) -> Any:
