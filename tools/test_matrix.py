@@ -113,7 +113,19 @@ def execute(run: Run, selection: list[str]) -> None:
     print(f"\n=== {run.name}: {python} {' '.join(f'{k}=={v}' for k, v in run.pins.items())}")
     env = {**os.environ, "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")])}
     done = subprocess.run(
-        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "4", *selection],
+        [
+            str(python),
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-n",
+            "4",
+            "--dist",
+            "loadfile",
+            *selection,
+        ],
         cwd=ROOT,
         env=env,
         check=False,
