@@ -1,6 +1,6 @@
 """What both doors share in the provider process: provider settings resolved from a config
 lookup, the process's client, the check as the engine should print its failures, and whether
-an error is the API refusing the key. Nothing here imports `pulumi` or a door."""
+an error is the API refusing the key. Imports neither door (nor `pulumi.dynamic` itself)."""
 
 from __future__ import annotations
 
