@@ -13,41 +13,43 @@ import importlib
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
+from . import errors
 from .errors import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    AuthError,
-    ConfigError,
-    ConflictError,
-    JetEmailError,
-    NotFoundError,
-    RateLimitError,
-    ServerError,
-    ValidationError,
+    APIConnectionError as APIConnectionError,
+    APIError as APIError,
+    APIStatusError as APIStatusError,
+    APITimeoutError as APITimeoutError,
+    AuthError as AuthError,
+    ConfigError as ConfigError,
+    ConflictError as ConflictError,
+    JetEmailError as JetEmailError,
+    NotFoundError as NotFoundError,
+    RateLimitError as RateLimitError,
+    ServerError as ServerError,
+    ValidationError as ValidationError,
 )
 
-if TYPE_CHECKING:
-    from .forward_rule import ForwardRule, ForwardRuleArgs
-    from .inbound_domain import InboundDomain, InboundDomainArgs
+if TYPE_CHECKING:  # what `__getattr__` serves, for type checkers
+    from ._dynamic_classes import *
 
-_DYNAMIC_DOOR = {
-    "ForwardRule": "forward_rule",
-    "ForwardRuleArgs": "forward_rule",
-    "InboundDomain": "inbound_domain",
-    "InboundDomainArgs": "inbound_domain",
-}
-"""The dynamic resource classes and the module of each, imported on first use (PEP 562): the
-native plugin, `pulumi_jetemail.native` and the emulator import this package without the
-dynamic door."""
+
+def _dynamic_names() -> frozenset[str]:
+    """Each resource's dynamic class and its `…Args`, from `RESOURCES`."""
+    from .resources import RESOURCES
+
+    return frozenset(n for r in RESOURCES for n in (r.name, f"{r.name}Args"))
 
 
 def __getattr__(name: str) -> Any:
-    module = _DYNAMIC_DOOR.get(name)
-    if module is None:
+    """The dynamic resource classes (and `__all__`, which lists them) on first use (PEP 562):
+    the native plugin, `pulumi_jetemail.native` and the emulator import this package without
+    the dynamic door."""
+    if name == "__all__":
+        value: Any = sorted([*_PUBLIC, *_dynamic_names()])
+    elif name[:1].isupper() and name in _dynamic_names():  # (submodules are lowercase)
+        value = getattr(importlib.import_module("._dynamic_classes", __name__), name)
+    else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
 
@@ -57,22 +59,5 @@ try:
 except PackageNotFoundError:  # run from a source tree that was never installed
     __version__ = "0.0.0"
 
-__all__ = [
-    "APIConnectionError",
-    "APIError",
-    "APIStatusError",
-    "APITimeoutError",
-    "AuthError",
-    "ConfigError",
-    "ConflictError",
-    "ForwardRule",
-    "ForwardRuleArgs",
-    "InboundDomain",
-    "InboundDomainArgs",
-    "JetEmailError",
-    "NotFoundError",
-    "RateLimitError",
-    "ServerError",
-    "ValidationError",
-    "__version__",
-]
+_PUBLIC = (*(n for n in errors.__all__ if n.endswith("Error")), "__version__")
+"""The names besides the resource classes: the errors, the version."""

@@ -1,10 +1,12 @@
-"""Generate, from the declarations, what must be spelled out for tools to read: the typed
-Python surface (`_surface.py`: the `…Args` classes, the keyword signatures, the output
-annotations and their docstrings, which mypy and IDEs need written out) and the Pulumi package
-schema (`schema.json`, for the native plugin and the SDK generators of other languages).
+"""Generate, from `RESOURCES` (`resources/__init__.py`), what must be spelled out for tools to
+read: the typed Python surface (`_surface.py`: the `…Args` classes, the keyword signatures, the
+output annotations and their docstrings, which mypy and IDEs need written out), each door's
+class statements (`_native_classes.py`, `_dynamic_classes.py`: mypy needs them static) and the
+Pulumi package schema (`schema.json`, for the native plugin and the SDK generators of other
+languages).
 
-    python -m pulumi_jetemail._codegen          # write both (make generate)
-    python -m pulumi_jetemail._codegen --check  # exit 1 if either is out of date
+    python -m pulumi_jetemail._codegen          # write them all (make generate)
+    python -m pulumi_jetemail._codegen --check  # exit 1 if one is out of date
 """
 
 from __future__ import annotations
@@ -15,13 +17,22 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from . import resources as _resources
 from ._declare import Declaration, Prop, Type
-from .declarations import DECLARATIONS, PROVIDER_CONFIG
+from ._registry import PACKAGE, ResourceType
+from ._settings import PROVIDER_CONFIG
 
-PACKAGE = "jetemail"
 HERE = Path(__file__).resolve().parent
 SURFACE = HERE / "_surface.py"
+NATIVE_CLASSES = HERE / "_native_classes.py"
+DYNAMIC_CLASSES = HERE / "_dynamic_classes.py"
 SCHEMA = HERE / "schema.json"
+
+
+def _declarations(found: tuple[ResourceType, ...] | None) -> tuple[Declaration, ...]:
+    """The declarations of `found`, else of `RESOURCES` as it is now."""
+    return tuple(r.declaration for r in (found if found is not None else _resources.RESOURCES))
+
 
 # --------------------------------------------------------------------- Python surface
 
@@ -119,9 +130,9 @@ def _surface_class(decl: Declaration) -> str:
         "given wins over the same field of `args`).",
         "        ",
     )
-    out += "        self._declare(resource_name, args, opts, keywords)\n\n"
+    out += "        self._register(resource_name, args, opts, keywords)\n\n"
     out += _get_method(decl)
-    out += "    def _declare(\n        self,\n        resource_name: str,\n"
+    out += "    def _register(\n        self,\n        resource_name: str,\n"
     out += f"        args: {decl.name}Args | None,\n"
     out += "        opts: pulumi.ResourceOptions | None,\n        keywords: dict[str, Any],\n"
     out += "    ) -> None:\n        raise NotImplementedError\n"
@@ -164,20 +175,21 @@ def _provider_surface() -> str:
         "        ",
     )
     names = ", ".join(f'"{p.name}": {p.name}' for p in PROVIDER_CONFIG.inputs)
-    out += f"        self._declare(resource_name, opts, {{{names}}})\n\n"
-    out += "    def _declare(\n        self,\n        resource_name: str,\n"
+    out += f"        self._register(resource_name, opts, {{{names}}})\n\n"
+    out += "    def _register(\n        self,\n        resource_name: str,\n"
     out += "        opts: pulumi.ResourceOptions | None,\n        keywords: dict[str, Any],\n"
     out += "    ) -> None:\n        raise NotImplementedError\n"
     return out
 
 
-def surface(decls: tuple[Declaration, ...] = DECLARATIONS) -> str:
+def surface(found: tuple[ResourceType, ...] | None = None) -> str:
     """The text of `_surface.py`."""
+    decls = _declarations(found)
     head = (
-        '"""The typed surface of the resources, generated from `declarations.py` by\n'
+        '"""The typed surface of the resources, generated from `resources/` by\n'
         "`make generate` (python -m pulumi_jetemail._codegen): do not edit by hand.\n\n"
         "Both doors subclass these: `pulumi_jetemail.InboundDomain` (dynamic) and\n"
-        '`pulumi_jetemail.native.InboundDomain` implement `_declare`."""\n\n'
+        '`pulumi_jetemail.native.InboundDomain` implement `_register`."""\n\n'
         "from __future__ import annotations\n\n"
         "from collections.abc import Mapping, Sequence\n"
         "from dataclasses import dataclass\n"
@@ -221,8 +233,9 @@ def _property(p: Prop) -> dict[str, Any]:
     return spec
 
 
-def schema(version: str = "0.0.0", decls: tuple[Declaration, ...] = DECLARATIONS) -> dict[str, Any]:
+def schema(version: str = "0.0.0", found: tuple[ResourceType, ...] | None = None) -> dict[str, Any]:
     """The Pulumi package schema of the native plugin (version filled in at GetSchema)."""
+    decls = _declarations(found)
     resources: dict[str, Any] = {}
     for decl in decls:
         outputs_required = [
@@ -266,11 +279,65 @@ def schema_text() -> str:
     return json.dumps(schema(), indent=2, sort_keys=False) + "\n"
 
 
+# ------------------------------------------------------------------------ door classes
+
+_GENERATED = "generated from `resources/` by `make generate`: do not edit by hand"
+
+
+def _door_module(doc: str, door: str, surfaces: list[str], names: list[str], body: str) -> str:
+    """A generated module: its docstring, imports (the door's bases, the surface's classes)
+    and `__all__`, formatted as `ruff format` would."""
+    head = _doc(f"{doc} ({_GENERATED}).", "").replace('"""\n', '\n"""\n', 1)
+    head = head if "\n" in head.strip() else _doc(f"{doc} ({_GENERATED}).", "")
+    listed = "".join(f"    {n},\n" for n in sorted(surfaces))
+    out = f"{head}\nfrom __future__ import annotations\n\nimport pulumi\n\n{door}\n"
+    out += f"from ._surface import (\n{listed})\n"
+    out += "\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in sorted(names)) + "]\n"
+    return out + body
+
+
+def native_classes(found: tuple[ResourceType, ...] | None = None) -> str:
+    """The text of `_native_classes.py`: one class statement per resource."""
+    names = [d.name for d in _declarations(found)]
+    surfaces = [f"{n}{s}" for n in names for s in ("Args", "Surface")]
+    body = "".join(
+        f"\n\nclass {n}(\n    NativeDoor,\n    {n}Surface,\n    pulumi.CustomResource,\n"
+        f'    resource="{n}",\n):\n    __doc__ = {n}Surface.__doc__\n'
+        for n in names
+    )
+    doc = "The native plugin's resource classes, exported by `pulumi_jetemail.native`"
+    door = "from ._native_door import NativeDoor"
+    return _door_module(doc, door, surfaces, [*names, *(f"{n}Args" for n in names)], body)
+
+
+def dynamic_classes(found: tuple[ResourceType, ...] | None = None) -> str:
+    """The text of `_dynamic_classes.py`: a provider class (pickled by reference into each
+    resource's `__provider`) and a resource class per resource."""
+    names = [d.name for d in _declarations(found)]
+    surfaces = [f"{n}{s}" for n in names for s in ("Args", "Surface")]
+    body = ""
+    for n in names:
+        body += f'\n\nclass {n}Provider(JetEmailProvider, resource="{n}"):\n'
+        body += f'    """The dynamic provider behind {n}."""\n'
+        body += f"\n\nclass {n}(\n    DynamicDoor,\n    {n}Surface,\n"
+        body += f'    pulumi.dynamic.Resource,\n    module="{PACKAGE}",\n    name="{n}",\n):\n'
+        body += f"    __doc__ = {n}Surface.__doc__\n    PROVIDER = {n}Provider()\n"
+    every = [f"{n}{s}" for n in names for s in ("", "Args", "Provider")]
+    doc = "The dynamic resource classes, exported by `pulumi_jetemail`"
+    door = "from ._dynamic import DynamicDoor, JetEmailProvider"
+    return _door_module(doc, door, surfaces, every, body)
+
+
 # ------------------------------------------------------------------------------- main
 
 
 def main(argv: list[str]) -> int:
-    wanted = {SURFACE: surface(), SCHEMA: schema_text()}
+    wanted = {
+        SURFACE: surface(),
+        NATIVE_CLASSES: native_classes(),
+        DYNAMIC_CLASSES: dynamic_classes(),
+        SCHEMA: schema_text(),
+    }
     if "--check" in argv:
         stale = [p.name for p, text in wanted.items() if not p.exists() or p.read_text() != text]
         if stale:

@@ -138,8 +138,8 @@ class Prop:
     clear: Any = UNSET
     """What a PATCH sends when the property is removed: None sends null; UNSET sends the
     default (or null when there is none)."""
-    check: Any = None
-    """The validator: a pydantic type (`Annotated[..., BeforeValidator(...)]`) that returns
+    rule: Any = None
+    """The field rule: a pydantic type (`Annotated[..., BeforeValidator(...)]`) that returns
     the canonical value or fails with a message that says how to fix it."""
     missing: str = ""
     """How to fix the property when it is required and missing."""
@@ -156,6 +156,9 @@ class Prop:
     """An output computed from the rest of the state (not from the API)."""
     equal: Callable[[Any, Any], bool] | None = None
     """Compares an old and a new value by meaning (default: ==)."""
+    refers_to: str | None = None
+    """The resource type whose id this input holds (a ForwardRule's `domain_uuid` holds an
+    InboundDomain's): a value not known yet at preview comes from that resource."""
     reset_by: tuple[str, ...] = ()
     """An output that goes back to its default when one of these inputs changes."""
 
@@ -219,6 +222,16 @@ class Declaration:
         """How the native door's programs spell a property (a name not declared as given)."""
         prop = self.by_name.get(name)
         return prop.camel if prop is not None else name
+
+    def inputs_from(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """Checked inputs as they come back over the wire: other keys (the SDK's
+        `__provider`) dropped, every integer an `int` again (the wire makes every number a
+        float, and the API refuses `30000.0` where it wants 30000)."""
+        return {
+            p.name: p.type.coerce(props[p.name])
+            for p in self.inputs
+            if props.get(p.name) is not None
+        }
 
     @cached_property
     def inputs(self) -> tuple[Prop, ...]:

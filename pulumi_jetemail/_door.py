@@ -9,13 +9,13 @@ import os
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._logic import Logic
+from ._check import Failure
+from ._lifecycle import CheckRequest, CheckResult, Lifecycle
 from ._settings import MISSING_KEY_MESSAGE
 from .errors import AuthError, ConfigError, redact
-from .models import Failure
 
 if TYPE_CHECKING:
-    from ._settings import ClientSettings
+    from ._settings import ClientSettings, Setting
     from .client import JetEmailClient
 
 __all__ = ["checked", "client_for", "for_engine", "no_config", "refused_key", "resolve_settings"]
@@ -24,20 +24,21 @@ log = logging.getLogger("pulumi_jetemail")
 
 
 def checked(
-    logic: Logic, news: Mapping[str, Any], settings: ClientSettings | ConfigError
-) -> tuple[dict[str, Any], list[Failure]]:
-    """Check for both doors: canonical inputs and the failures (`for_engine` formats them).
-    Never raises; a bad provider setting fails the preview too, before anything is
-    sent (a missing API key does not: a preview needs none)."""
+    lifecycle: Lifecycle, news: Mapping[str, Any], settings: ClientSettings | ConfigError
+) -> CheckResult:
+    """Check for both doors: canonical inputs, the failures (`for_engine` formats them) and
+    the warnings. Never raises; a bad provider setting fails the preview too, before anything
+    is sent (a missing API key does not: a preview needs none)."""
     try:
-        inputs, failures = logic.check(news)
+        result = lifecycle.check(CheckRequest(news))
     except Exception as exc:  # check must answer, whatever the input
         log.debug("check failed unexpectedly", exc_info=True)
-        reason = f"{logic.decl.name} inputs could not be checked: {redact(str(exc))[:200]}"
-        return dict(news), [Failure("", reason)]
+        reason = f"{lifecycle.decl.name} inputs could not be checked: {redact(str(exc))[:200]}"
+        return CheckResult(dict(news), [Failure("", reason)])
     if isinstance(settings, ConfigError):
-        failures = [*failures, Failure("", f"provider settings: {settings}")]
-    return inputs, failures
+        failure = Failure("", f"provider settings: {settings}")
+        return CheckResult(result.inputs, [*result.failures, failure], result.warnings)
+    return result
 
 
 def for_engine(
@@ -64,16 +65,17 @@ def client_for(settings: ClientSettings | ConfigError) -> JetEmailClient:
     return shared_client(settings)
 
 
-def no_config(_key: str) -> None:
+def no_config(_setting: Setting) -> None:
     return None
 
 
-def resolve_settings(config_get: Callable[[str], Any]) -> ClientSettings | ConfigError:
-    """Settings from a config lookup, then the environment; a bad one as its error."""
+def resolve_settings(value_of: Callable[[Setting], Any]) -> ClientSettings | ConfigError:
+    """Settings from a door's own source (`value_of(setting)`), then the environment; a bad
+    one as its error."""
     from ._settings import ClientSettings
 
     try:
-        return ClientSettings.resolve(config_get, os.environ)
+        return ClientSettings.of(value_of, os.environ)
     except ConfigError as exc:
         return exc
 

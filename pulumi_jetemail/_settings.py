@@ -11,8 +11,10 @@ import ipaddress
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from ._declare import INTEGER, STRING, Declaration, Prop, Type, camel
 from .errors import ConfigError, redact
 
 DEFAULT_API_URL = "https://api.jetemail.com"
@@ -28,18 +30,55 @@ MAX_REQUEST_TIMEOUT = 600.0
 """Anything above is taken for a typo (a value in milliseconds, say)."""
 CONNECT_TIMEOUT = 5.0
 
-CONFIG_API_KEY, ENV_API_KEY = "jetemail:apiKey", "JETEMAIL_API_KEY"
-CONFIG_API_URL, ENV_API_URL = "jetemail:apiUrl", "JETEMAIL_API_URL"
-CONFIG_RPM, ENV_RPM = "jetemail:requestsPerMinute", "JETEMAIL_REQUESTS_PER_MINUTE"
-CONFIG_TIMEOUT, ENV_TIMEOUT = "jetemail:requestTimeout", "JETEMAIL_REQUEST_TIMEOUT"
-
-KEY_HINT = f"; the key is set in {CONFIG_API_KEY} (stack config) or {ENV_API_KEY}"
+KEY_HINT = "; the key is set in jetemail:apiKey (stack config) or JETEMAIL_API_KEY"
 """Added to an authentication failure: where this provider read the key."""
 MISSING_KEY_MESSAGE = (
     "No JetEmail API key is set. Set it in the stack config with "
     "`pulumi config set --secret jetemail:apiKey <key>`, or in the environment variable "
     "JETEMAIL_API_KEY (an account-management key, starting with `api_`)."
 )
+
+
+# --- one setting ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One provider setting, said once: its name, type and description (for the schema's
+    `config` and the explicit provider's inputs), its environment variable, its default, how
+    a raw value is read and how it is checked. `SETTINGS` lists them; `ClientSettings`, the
+    schema, the typed surface and both doors read them from there."""
+
+    name: str
+    """snake_case, as `ClientSettings` and the Python classes spell it."""
+    type: Type
+    description: str
+    env: str
+    default: Any
+    read: Callable[[str, object], Any]
+    """A raw value (a string from the environment, a value from the config) as the setting's
+    type, or `ConfigError` naming where it was set."""
+    valid: Callable[[Any, str], Any] | None = None
+    """The value checked (range, form) and made canonical, or `ConfigError` naming where it
+    was set."""
+    secret: bool = False
+
+    @property
+    def camel(self) -> str:
+        return camel(self.name)
+
+    @property
+    def config_key(self) -> str:
+        """The stack-config key, e.g. `jetemail:apiKey`."""
+        return f"jetemail:{self.camel}"
+
+    @property
+    def prop(self) -> Prop:
+        """The setting as an input of the explicit provider (its description says the
+        default and where else it is read)."""
+        default = "" if self.default is None else f" Default: {self.default}."
+        text = f"{self.description}{default} Falls back to {self.config_key}, then {self.env}."
+        return Prop(self.name, self.type, text, secret=self.secret)
 
 
 # --- settings -------------------------------------------------------------------------------
@@ -49,7 +88,7 @@ MISSING_KEY_MESSAGE = (
 class ClientSettings:
     """Where and how to reach the API. Frozen and hashable; `repr()` never shows the key."""
 
-    api_key: str | None
+    api_key: str | None = None
     api_url: str = DEFAULT_API_URL
     requests_per_minute: int = DEFAULT_REQUESTS_PER_MINUTE
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
@@ -60,15 +99,11 @@ class ClientSettings:
     def __post_init__(self) -> None:
         """The one place settings are checked: a refused URL or a number out of range is a
         `ConfigError` that names where the value was set."""
-        where = {
-            "api_url": "api_url",
-            "requests_per_minute": "requests_per_minute",
-            "request_timeout": "request_timeout",
-            **self.sources,
-        }
-        object.__setattr__(self, "api_url", check_api_url(self.api_url, where["api_url"]))
-        check_requests_per_minute(self.requests_per_minute, where["requests_per_minute"])
-        check_request_timeout(self.request_timeout, where["request_timeout"])
+        for setting in SETTINGS:
+            if setting.valid is not None:
+                where = self.sources.get(setting.name, setting.name)
+                value = setting.valid(getattr(self, setting.name), where)
+                object.__setattr__(self, setting.name, value)
 
     def __repr__(self) -> str:
         key = "None" if self.api_key is None else "'[redacted]'"
@@ -84,47 +119,40 @@ class ClientSettings:
     ) -> ClientSettings:
         """Settings from the stack config, else the environment, else the defaults.
 
-        `config_get` looks a namespaced stack-config key up (`jetemail:apiKey`,
-        `jetemail:apiUrl`, `jetemail:requestsPerMinute`, `jetemail:requestTimeout`); `environ`
-        is `os.environ` or alike (`JETEMAIL_API_KEY`, `JETEMAIL_API_URL`,
-        `JETEMAIL_REQUESTS_PER_MINUTE`, `JETEMAIL_REQUEST_TIMEOUT`). An empty value
-        counts as unset. Raises `ConfigError` for a refused URL or a bad number; a missing key
-        is only an error at the first API call.
+        `config_get` looks a setting's stack-config key up (`jetemail:apiKey`...), `environ`
+        is `os.environ` or alike (`JETEMAIL_API_KEY`...). An empty value counts as unset.
+        Raises `ConfigError` for a refused URL or a bad number; a missing key is only an
+        error at the first API call.
         """
-        key = _lookup(config_get, environ, CONFIG_API_KEY, ENV_API_KEY)
-        url = _lookup(config_get, environ, CONFIG_API_URL, ENV_API_URL)
-        rpm = _lookup(config_get, environ, CONFIG_RPM, ENV_RPM)
-        timeout = _lookup(config_get, environ, CONFIG_TIMEOUT, ENV_TIMEOUT)
-        found = {"api_url": url, "requests_per_minute": rpm, "request_timeout": timeout}
-        return cls(
-            api_key=None if key is None else _api_key_from(*key),
-            api_url=DEFAULT_API_URL if url is None else url[1],  # type: ignore[arg-type]
-            requests_per_minute=DEFAULT_REQUESTS_PER_MINUTE if rpm is None else _int_from(*rpm),
-            request_timeout=DEFAULT_REQUEST_TIMEOUT if timeout is None else _seconds_from(*timeout),
-            sources={name: value[0] for name, value in found.items() if value is not None},
-        )
+        return cls.of(lambda s: config_get(s.config_key), environ)
+
+    @classmethod
+    def of(
+        cls, value_of: Callable[[Setting], object | None], environ: Mapping[str, str]
+    ) -> ClientSettings:
+        """Settings from `value_of(setting)` (a door's own source, named in messages by the
+        setting's config key), else the environment, else the defaults."""
+        values: dict[str, Any] = {}
+        sources: dict[str, str] = {}
+        for setting in SETTINGS:
+            for source, raw in (
+                (setting.config_key, value_of(setting)),
+                (setting.env, environ.get(setting.env)),
+            ):
+                if raw is not None and not (isinstance(raw, str) and not raw.strip()):
+                    values[setting.name] = setting.read(source, raw)
+                    sources[setting.name] = source
+                    break
+        return cls(**values, sources=sources)
 
 
-def _lookup(
-    config_get: Callable[[str], object | None],
-    environ: Mapping[str, str],
-    config_key: str,
-    env_key: str,
-) -> tuple[str, object] | None:
-    """(source name, value) of the first set value: stack config first, then environment."""
-    for source, value in ((config_key, config_get(config_key)), (env_key, environ.get(env_key))):
-        if value is not None and not (isinstance(value, str) and not value.strip()):
-            return source, value
-    return None
-
-
-def _api_key_from(source: str, value: object) -> str:
+def _read_key(source: str, value: object) -> str:
     if not isinstance(value, str):
         raise ConfigError(f"{source} must be a string (the API key)")
     return value.strip()
 
 
-def _int_from(source: str, value: object) -> int:
+def _read_int(source: str, value: object) -> int:
     number: float
     if isinstance(value, bool):
         raise ConfigError(f"{source} must be a whole number of requests per minute")
@@ -141,7 +169,7 @@ def _int_from(source: str, value: object) -> int:
     return int(number)
 
 
-def _seconds_from(source: str, value: object) -> float:
+def _read_seconds(source: str, value: object) -> float:
     try:
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise ValueError
@@ -152,7 +180,7 @@ def _seconds_from(source: str, value: object) -> float:
         ) from None
 
 
-def check_request_timeout(value: float, source: str) -> float:
+def _valid_timeout(value: float, source: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{source} must be a number of seconds")
     if not (math.isfinite(value) and 0 < value <= MAX_REQUEST_TIMEOUT):
@@ -163,7 +191,7 @@ def check_request_timeout(value: float, source: str) -> float:
     return float(value)
 
 
-def check_requests_per_minute(value: int, source: str) -> int:
+def _valid_pace(value: int, source: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(f"{source} must be a whole number of requests per minute")
     if not 1 <= value <= MAX_REQUESTS_PER_MINUTE:
@@ -175,7 +203,7 @@ def check_requests_per_minute(value: int, source: str) -> int:
     return value
 
 
-def check_api_url(value: object, source: str) -> str:
+def _valid_url(value: object, source: str) -> str:
     """The URL without a trailing slash, or ConfigError: absolute http(s), https unless loopback."""
     if not isinstance(value, str):
         raise ConfigError(f"{source} must be a URL string such as {DEFAULT_API_URL}")
@@ -215,3 +243,58 @@ def _is_loopback(host: str) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
     return address.is_loopback
+
+
+def _read_url(source: str, value: object) -> object:
+    return value  # `_valid_url` says what a URL must be
+
+
+SETTINGS = (
+    Setting(
+        "api_key",
+        STRING,
+        "The account-management API key (starts with `api_`); secret.",
+        env="JETEMAIL_API_KEY",
+        default=None,
+        read=_read_key,
+        secret=True,
+    ),
+    Setting(
+        "api_url",
+        STRING,
+        "The API's base URL.",
+        env="JETEMAIL_API_URL",
+        default=DEFAULT_API_URL,
+        read=_read_url,
+        valid=_valid_url,
+    ),
+    Setting(
+        "requests_per_minute",
+        INTEGER,
+        f"Requests a minute this provider process sends at most (the API allows "
+        f"{API_REQUESTS_PER_MINUTE} an account).",
+        env="JETEMAIL_REQUESTS_PER_MINUTE",
+        default=DEFAULT_REQUESTS_PER_MINUTE,
+        read=_read_int,
+        valid=_valid_pace,
+    ),
+    Setting(
+        "request_timeout",
+        Type("number"),
+        "Seconds a request may take to send and to answer.",
+        env="JETEMAIL_REQUEST_TIMEOUT",
+        default=DEFAULT_REQUEST_TIMEOUT,
+        read=_read_seconds,
+        valid=_valid_timeout,
+    ),
+)
+"""The provider's settings, in the order of the schema."""
+
+PROVIDER_CONFIG = Declaration(
+    name="Provider",
+    description="How the native provider reaches JetEmail. Each setting falls back to its "
+    "stack-config key, then to its environment variable, then to its default.",
+    kind="provider",
+    props=tuple(setting.prop for setting in SETTINGS),
+)
+"""The settings as the inputs of an explicit provider (the schema's `config` too)."""

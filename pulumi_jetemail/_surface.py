@@ -1,8 +1,8 @@
-"""The typed surface of the resources, generated from `declarations.py` by
+"""The typed surface of the resources, generated from `resources/` by
 `make generate` (python -m pulumi_jetemail._codegen): do not edit by hand.
 
 Both doors subclass these: `pulumi_jetemail.InboundDomain` (dynamic) and
-`pulumi_jetemail.native.InboundDomain` implement `_declare`."""
+`pulumi_jetemail.native.InboundDomain` implement `_register`."""
 
 from __future__ import annotations
 
@@ -194,7 +194,7 @@ class InboundDomainSurface:
     ) -> None:
         """Declare an InboundDomain, with `InboundDomainArgs` or keyword inputs (a keyword
         given wins over the same field of `args`)."""
-        self._declare(resource_name, args, opts, keywords)
+        self._register(resource_name, args, opts, keywords)
 
     @classmethod
     def get(
@@ -208,7 +208,7 @@ class InboundDomainSurface:
         lookup: dict[str, Any] = {}
         return cls(resource_name, None, opts, **lookup)
 
-    def _declare(
+    def _register(
         self,
         resource_name: str,
         args: InboundDomainArgs | None,
@@ -283,7 +283,7 @@ class ForwardRuleSurface:
     ) -> None:
         """Declare a ForwardRule, with `ForwardRuleArgs` or keyword inputs (a keyword given
         wins over the same field of `args`)."""
-        self._declare(resource_name, args, opts, keywords)
+        self._register(resource_name, args, opts, keywords)
 
     @classmethod
     def get(
@@ -299,7 +299,7 @@ class ForwardRuleSurface:
         lookup: dict[str, Any] = {"domain_uuid": domain_uuid}
         return cls(resource_name, None, opts, **lookup)
 
-    def _declare(
+    def _register(
         self,
         resource_name: str,
         args: ForwardRuleArgs | None,
@@ -310,9 +310,8 @@ class ForwardRuleSurface:
 
 
 class ProviderSurface:
-    """How the native provider reaches JetEmail. Each setting falls back to its environment
-    variable (JETEMAIL_API_KEY, JETEMAIL_API_URL, JETEMAIL_REQUESTS_PER_MINUTE,
-    JETEMAIL_REQUEST_TIMEOUT), then to its default."""
+    """How the native provider reaches JetEmail. Each setting falls back to its stack-config
+    key, then to its environment variable, then to its default."""
 
     def __init__(
         self,
@@ -326,13 +325,17 @@ class ProviderSurface:
     ) -> None:
         """An explicit JetEmail provider: pass it as
         `opts=pulumi.ResourceOptions(provider=...)`. `api_key`: The account-management API
-        key (starts with `api_`); secret. `api_url`: The API's base URL (default
-        https://api.jetemail.com). `requests_per_minute`: Requests a minute this provider
-        process sends at most (default 200; the API allows 240 an account).
-        `request_timeout`: Seconds a request may take to send and to answer (default 30)."""
-        self._declare(resource_name, opts, {"api_key": api_key, "api_url": api_url, "requests_per_minute": requests_per_minute, "request_timeout": request_timeout})
+        key (starts with `api_`); secret. Falls back to jetemail:apiKey, then
+        JETEMAIL_API_KEY. `api_url`: The API's base URL. Default:
+        https://api.jetemail.com. Falls back to jetemail:apiUrl, then JETEMAIL_API_URL.
+        `requests_per_minute`: Requests a minute this provider process sends at most (the
+        API allows 240 an account). Default: 200. Falls back to
+        jetemail:requestsPerMinute, then JETEMAIL_REQUESTS_PER_MINUTE. `request_timeout`:
+        Seconds a request may take to send and to answer. Default: 30.0. Falls back to
+        jetemail:requestTimeout, then JETEMAIL_REQUEST_TIMEOUT."""
+        self._register(resource_name, opts, {"api_key": api_key, "api_url": api_url, "requests_per_minute": requests_per_minute, "request_timeout": request_timeout})
 
-    def _declare(
+    def _register(
         self,
         resource_name: str,
         opts: pulumi.ResourceOptions | None,

@@ -1,39 +1,10 @@
-"""ForwardRule: one forward rule of a forward-mode inbound domain, as a dynamic Pulumi
-resource.
-
-What it is lives in `declarations.py`, what it does in `_logic.py`; this module only joins
-them to the SDK's dynamic-provider machinery.
-"""
+"""Kept for what 0.1.0 wrote: its state pickled each ForwardRule's provider by reference as
+`pulumi_jetemail.forward_rule.ForwardRuleProvider`, so that name must still resolve.
+Programs import `pulumi_jetemail.ForwardRule`; the classes are generated in
+`_dynamic_classes.py`."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-import pulumi
-
-from ._logic import RULE, RuleLogic
-from ._program import integer_outputs
-from ._provider import DynamicDoor, JetEmailProvider
-from ._surface import ForwardRuleArgs, ForwardRuleSurface
+from ._dynamic_classes import ForwardRule, ForwardRuleArgs, ForwardRuleProvider
 
 __all__ = ["ForwardRule", "ForwardRuleArgs", "ForwardRuleProvider"]
-
-
-class ForwardRuleProvider(JetEmailProvider):
-    """The dynamic provider behind ForwardRule (pickled by reference into `__provider`)."""
-
-    LOGIC: ClassVar[RuleLogic] = RULE
-
-
-class ForwardRule(
-    DynamicDoor,
-    ForwardRuleSurface,
-    pulumi.dynamic.Resource,
-    module="jetemail",
-    name="ForwardRule",
-):
-    __doc__ = ForwardRuleSurface.__doc__
-    PROVIDER = ForwardRuleProvider()
-
-
-integer_outputs(ForwardRule, RULE.decl)

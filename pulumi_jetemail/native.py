@@ -15,75 +15,9 @@ README, "Two front doors").
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from . import _native_classes
+from ._native_classes import *
+from ._native_door import Provider
 
-import pulumi
-
-from ._codegen import PACKAGE
-from ._declare import Declaration
-from ._program import integer_outputs, registration
-from ._surface import (
-    ForwardRuleArgs,
-    ForwardRuleSurface,
-    InboundDomainArgs,
-    InboundDomainSurface,
-    ProviderSurface,
-)
-from .declarations import FORWARD_RULE, INBOUND_DOMAIN, PROVIDER_CONFIG
-
-__all__ = ["ForwardRule", "ForwardRuleArgs", "InboundDomain", "InboundDomainArgs", "Provider"]
-
-
-class Provider(ProviderSurface, pulumi.ProviderResource):
-    __doc__ = ProviderSurface.__doc__
-
-    def _declare(
-        self, resource_name: str, opts: pulumi.ResourceOptions | None, keywords: dict[str, Any]
-    ) -> None:
-        props = {
-            p.camel: pulumi.Output.secret(keywords[p.name]) if p.secret else keywords[p.name]
-            for p in PROVIDER_CONFIG.inputs
-            if keywords.get(p.name) is not None
-        }
-        pulumi.ProviderResource.__init__(self, PACKAGE, resource_name, props, opts)
-
-
-class NativeDoor:
-    """What a resource class of the native plugin adds to its typed surface: registration
-    under its token, snake_case attributes for camelCase properties. First among the bases."""
-
-    DECL: ClassVar[Declaration]
-
-    def _declare(
-        self,
-        resource_name: str,
-        args: object | None,
-        opts: pulumi.ResourceOptions | None,
-        keywords: dict[str, Any],
-    ) -> None:
-        decl = self.DECL
-        props, opts = registration(decl, args, opts, keywords)
-        token = f"{PACKAGE}:index:{decl.name}"
-        pulumi.CustomResource.__init__(self, token, resource_name, props, opts)  # type: ignore[arg-type]
-
-    def translate_output_property(self, prop: str) -> str:
-        found = self.DECL.by_camel.get(prop)
-        return found.name if found is not None else prop
-
-    def translate_input_property(self, prop: str) -> str:
-        found = self.DECL.by_name.get(prop)
-        return found.camel if found is not None else prop
-
-
-class InboundDomain(NativeDoor, InboundDomainSurface, pulumi.CustomResource):
-    __doc__ = InboundDomainSurface.__doc__
-    DECL = INBOUND_DOMAIN
-
-
-class ForwardRule(NativeDoor, ForwardRuleSurface, pulumi.CustomResource):
-    __doc__ = ForwardRuleSurface.__doc__
-    DECL = FORWARD_RULE
-
-
-for _class in (InboundDomain, ForwardRule):
-    integer_outputs(_class, _class.DECL)
+__all__ = ["Provider"]
+__all__ += _native_classes.__all__

@@ -1,7 +1,7 @@
 """pulumi-resource-jetemail: the native provider plugin for package `jetemail`.
 
-The second front door: the same declarations (`declarations.py`) and the same provider logic
-(`_logic.py`) as the dynamic resources, behind the engine's resource-provider protocol, so
+The second front door: the same declarations and the same lifecycles (`resources/`) as the
+dynamic resources, behind the engine's resource-provider protocol, so
 that every Pulumi language can use them, `pulumi import` works, previews know what an update
 cannot change, and diffs are exact. This module only translates: the wire's camelCase names,
 secrets and unknowns on one side; the declarations' snake_case, plain values on the other.
@@ -17,143 +17,66 @@ import contextlib
 import logging
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent import futures
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import grpc
-from google.protobuf import empty_pb2, json_format, struct_pb2
-from pulumi.output import Unknown
-from pulumi.runtime import rpc
-from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, plugin_pb2, provider_pb2
-from pulumi.runtime.proto import provider_pb2_grpc as provider_grpc
+from google.protobuf import empty_pb2
+from pulumi.runtime.proto import (
+    engine_pb2,
+    engine_pb2_grpc,
+    plugin_pb2,
+    provider_pb2,
+    provider_pb2_grpc as provider_grpc,
+)
 
 from . import __version__, _codegen, _lifeline
-from ._declare import Declaration, Prop
 from ._door import checked, client_for, for_engine, refused_key, resolve_settings
-from ._logic import LOGIC, Logic, known
-from ._settings import KEY_HINT, ClientSettings
-from .declarations import PROVIDER_CONFIG
+from ._lifecycle import CreateRequest, DeleteRequest, DiffRequest, ReadRequest, UpdateRequest
+from ._registry import PACKAGE, ResourceType
+from ._settings import KEY_HINT, PROVIDER_CONFIG, ClientSettings, Setting
+from ._wire import camel_names, decode, encode, type_of
 from .errors import ConfigError, JetEmailError, redact
+from .resources import resource_named
 
 __all__ = ["JetEmailPlugin", "main"]
 
 log = logging.getLogger("pulumi_jetemail")
 _R = TypeVar("_R")
 
-PACKAGE = _codegen.PACKAGE
-_SECRET = {rpc._special_sig_key: rpc._special_secret_sig}
 WORKERS = 16
 """Calls served at once: the engine's default parallelism (4 per CPU) on a 4-CPU runner."""
-
-
-# ---------------------------------------------------------------------------- the wire
-
-
-def _unknown() -> Any:
-    """A value the engine does not know yet (as the shared logic recognises it)."""
-    return Unknown()  # type: ignore[no-untyped-call]
-
-
-def _from_wire(value: Any, secrets: set[str] | None = None, key: str = "") -> Any:
-    """A wire value as plain Python: secrets unwrapped (their top-level keys noted),
-    the unknown sentinel as `_unknown()`."""
-    if value == rpc.UNKNOWN:
-        return _unknown()
-    if isinstance(value, dict):
-        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
-            if secrets is not None and key:
-                secrets.add(key)
-            return _from_wire(value.get("value"), secrets, key)
-        return {k: _from_wire(v, secrets, key) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_from_wire(v, secrets, key) for v in value]
-    return value
-
-
-def _to_wire(value: Any) -> Any:
-    if isinstance(value, Unknown):
-        return rpc.UNKNOWN
-    if isinstance(value, Mapping):
-        return {k: _to_wire(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_to_wire(v) for v in value]
-    return value
-
-
-@dataclass
-class Props:
-    """Properties of one call in the declarations' terms, and which of them came secret."""
-
-    values: dict[str, Any]
-    secret: set[str]
-
-
-def decode(decl: Declaration, struct: struct_pb2.Struct) -> Props:
-    """camelCase wire properties as snake_case values (keys the declaration does not know
-    are kept as they came, so that check can name them)."""
-    raw = json_format.MessageToDict(struct)
-    secret: set[str] = set()
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        prop = decl.by_camel.get(key)
-        name = prop.name if prop is not None else key
-        plain = _from_wire(value, secret, name)
-        values[name] = prop.type.coerce(plain) if prop is not None else plain
-    return Props(values, secret)
-
-
-def encode(
-    decl: Declaration, values: Mapping[str, Any], secret: set[str] | None = None
-) -> struct_pb2.Struct:
-    """snake_case values as camelCase wire properties; secret where the declaration says so
-    or where the program sent a secret."""
-    wire: dict[str, Any] = {}
-    for name, value in values.items():
-        if value is None:
-            continue
-        prop = decl.by_name.get(name)
-        key = prop.camel if prop is not None else name
-        plain = _to_wire(value)
-        if (prop is not None and prop.secret) or name in (secret or ()):
-            plain = {**_SECRET, "value": plain}
-        wire[key] = plain
-    struct = struct_pb2.Struct()
-    struct.update(wire)
-    return struct
-
-
-def _type_of(urn: str) -> str:
-    """`jetemail:index:InboundDomain` from a URN (a parent's type comes before a `$`)."""
-    parts = urn.split("::")
-    return parts[2].rsplit("$", 1)[-1] if len(parts) > 3 else ""
-
-
-def _camel_names(decl: Declaration, names: Iterator[str] | tuple[str, ...]) -> list[str]:
-    return [decl.by_name[n].camel if n in decl.by_name else n for n in names]
 
 
 # ---------------------------------------------------------------------------- provider
 
 
 class JetEmailPlugin(provider_grpc.ResourceProviderServicer):
-    """The engine's calls, each handed to the shared logic of its resource type."""
+    """The engine's calls, each handed to the lifecycle of its resource type.
+
+    A hand-written servicer on the SDK's protocol stubs rather than the typed
+    `pulumi.provider.experimental.Provider`: that one serves the engine on asyncio
+    (grpc.aio), while the lifecycles are synchronous code over an HTTP client and a rate
+    limiter shared by threads (the engine runs creates and reads in parallel, and one budget
+    must pace them all). Running them under asyncio would mean a thread hop per call and a
+    second concurrency model for the same limiter; the wire code it would save is `_wire.py`.
+    """
 
     def __init__(self, engine: str | None = None) -> None:
         self._engine = engine
         self._lock = threading.Lock()
-        self._settings: ClientSettings | ConfigError = resolve_settings(lambda _key: None)
+        self._settings: ClientSettings | ConfigError = resolve_settings(lambda _setting: None)
         self._log_stub: Any = None
 
     # ----------------------------------------------------------------- plumbing
 
-    def _logic(self, urn: str) -> Logic:
-        token = _type_of(urn)
-        name = token.removeprefix(f"{PACKAGE}:index:")
-        if name not in LOGIC or not token.startswith(f"{PACKAGE}:"):
+    def _resource(self, urn: str) -> ResourceType:
+        token = type_of(urn)
+        found = resource_named(token.removeprefix(f"{PACKAGE}:index:"))
+        if found is None or found.token != token:
             raise JetEmailError(f"unknown resource type {token!r} for the {PACKAGE} provider")
-        return LOGIC[name]
+        return found
 
     def _warn(self, message: str, urn: str = "") -> None:
         """A warning the CLI shows, through the engine's log service."""
@@ -205,17 +128,9 @@ class JetEmailPlugin(provider_grpc.ResourceProviderServicer):
 
     # ---------------------------------------------------------------- config
 
-    def _settings_of(self, values: Mapping[str, Any]) -> ClientSettings | ConfigError:
-        def config_get(key: str) -> Any:
-            name = key.removeprefix(f"{PACKAGE}:")
-            prop = PROVIDER_CONFIG.by_camel.get(name)
-            return values.get(prop.name) if prop is not None else None
-
-        return resolve_settings(config_get)
-
     def CheckConfig(self, request: Any, context: Any) -> provider_pb2.CheckResponse:
-        news = decode(PROVIDER_CONFIG, request.news)
-        settings = self._settings_of(news.values)
+        news = decode(PROVIDER_CONFIG, request.news).values
+        settings = resolve_settings(_lookup(news))
         failures = []
         if isinstance(settings, ConfigError):
             failures.append(provider_pb2.CheckFailure(property="", reason=str(settings)))
@@ -225,10 +140,7 @@ class JetEmailPlugin(provider_grpc.ResourceProviderServicer):
         olds = decode(PROVIDER_CONFIG, request.olds).values
         news = decode(PROVIDER_CONFIG, request.news).values
         changed = [p.camel for p in PROVIDER_CONFIG.inputs if olds.get(p.name) != news.get(p.name)]
-        return provider_pb2.DiffResponse(
-            changes=_changes(bool(changed)),
-            diffs=changed,
-        )
+        return provider_pb2.DiffResponse(changes=_changes(bool(changed)), diffs=changed)
 
     def Configure(self, request: Any, context: Any) -> provider_pb2.ConfigureResponse:
         values = decode(PROVIDER_CONFIG, request.args).values
@@ -238,7 +150,7 @@ class JetEmailPlugin(provider_grpc.ResourceProviderServicer):
             if prop is not None and values.get(prop.name) is None:
                 values[prop.name] = value
         with self._lock:
-            self._settings = self._settings_of(values)
+            self._settings = resolve_settings(_lookup(values))
         _lifeline.watch()
         return provider_pb2.ConfigureResponse(
             acceptSecrets=True, supportsPreview=True, acceptResources=False
@@ -247,42 +159,45 @@ class JetEmailPlugin(provider_grpc.ResourceProviderServicer):
     # ---------------------------------------------------------------- check, diff
 
     def Check(self, request: Any, context: Any) -> provider_pb2.CheckResponse:
-        logic = self._logic(request.urn)
-        news = decode(logic.decl, request.news)
-        inputs, failures = checked(logic, news.values, self._settings)
-        for risk in logic.risks(inputs):
-            self._warn(risk, request.urn)
+        lifecycle = self._resource(request.urn).lifecycle
+        decl = lifecycle.decl
+        news = decode(decl, request.news)
+        result = checked(lifecycle, news.values, self._settings)
+        for warning in result.warnings:
+            self._warn(warning, request.urn)
         return provider_pb2.CheckResponse(
-            inputs=encode(logic.decl, inputs, news.secret),
+            inputs=encode(decl, result.inputs, news.secret),
             failures=[
                 provider_pb2.CheckFailure(property=prop, reason=reason)
                 for prop, reason in (
-                    for_engine(f, logic.decl.secret_inputs, logic.decl.camel_of) for f in failures
+                    for_engine(f, decl.secret_inputs, decl.camel_of) for f in result.failures
                 )
             ],
         )
 
     def Diff(self, request: Any, context: Any) -> provider_pb2.DiffResponse:
-        logic = self._logic(request.urn)
-        olds = decode(logic.decl, request.olds).values
-        news = decode(logic.decl, request.news).values
+        """The shared plan as it is: a replacing input not known yet replaces (unlike the
+        dynamic door's, an update here previews with its outputs known, so an unknown id
+        means that what it comes from is replaced too)."""
+        lifecycle = self._resource(request.urn).lifecycle
+        decl = lifecycle.decl
+        olds = decode(decl, request.olds).values
+        news = decode(decl, request.news).values
         ignored = set(request.ignoreChanges)
-        plan = logic.diff(olds, news)
-        changed = [n for n in plan.changed if logic.decl.by_name[n].camel not in ignored]
-        # Unlike the dynamic door's, a replacing input not known yet here means that what it
-        # comes from is replaced too (an update previews with its outputs known): say so.
-        replacing = [n for n in changed if n in logic.decl.replaces]
-        detailed = {}
-        for name in changed:
-            prop = logic.decl.by_name[name]
-            replaces = name in replacing
-            detailed[prop.camel] = provider_pb2.PropertyDiff(
-                kind=_diff_kind(olds.get(name), news.get(name), replaces), inputDiff=True
+        plan = lifecycle.diff(DiffRequest(request.id, olds, news))
+        changed = [n for n in plan.changed if decl.camel_of(n) not in ignored]
+        replacing = [n for n in plan.replaces if n in changed]
+        detailed = {
+            decl.camel_of(name): provider_pb2.PropertyDiff(
+                kind=_diff_kind(olds.get(name), news.get(name), name in replacing),
+                inputDiff=True,
             )
+            for name in changed
+        }
         return provider_pb2.DiffResponse(
             changes=_changes(bool(changed)),
-            replaces=_camel_names(logic.decl, tuple(replacing)),
-            diffs=_camel_names(logic.decl, tuple(changed)),
+            replaces=camel_names(decl, replacing),
+            diffs=camel_names(decl, changed),
             detailedDiff=detailed,
             hasDetailedDiff=True,
             deleteBeforeReplace=False,
@@ -291,59 +206,71 @@ class JetEmailPlugin(provider_grpc.ResourceProviderServicer):
     # ------------------------------------------------------- create ... delete
 
     def Create(self, request: Any, context: Any) -> provider_pb2.CreateResponse:
-        logic = self._logic(request.urn)
-        props = decode(logic.decl, request.properties)
-        inputs = logic.canonical(props.values)
-        if request.preview:
-            return provider_pb2.CreateResponse(
-                id="", properties=encode(logic.decl, _planned(logic, inputs), props.secret)
-            )
-        id_, state = self._guarded(context, lambda: logic.create(self._client(), inputs))  # type: ignore[attr-defined]
+        lifecycle = self._resource(request.urn).lifecycle
+        decl = lifecycle.decl
+        props = decode(decl, request.properties)
+        call = CreateRequest(
+            self._client,
+            decl.inputs_from(props.values),
+            preview=request.preview,
+            timeout=request.timeout or None,
+        )
+        result = self._guarded(context, lambda: lifecycle.create(call))
         return provider_pb2.CreateResponse(
-            id=id_, properties=encode(logic.decl, state, props.secret)
+            id=result.id, properties=encode(decl, result.state, props.secret)
         )
 
     def Read(self, request: Any, context: Any) -> provider_pb2.ReadResponse:
-        logic = self._logic(request.urn)
-        props = decode(logic.decl, request.properties)
-        secret = props.secret | decode(logic.decl, request.inputs).secret
-        state = self._guarded(
-            context,
-            lambda: logic.read(self._client(), request.id, props.values),  # type: ignore[attr-defined]
-        )
-        if state is None:
+        lifecycle = self._resource(request.urn).lifecycle
+        decl = lifecycle.decl
+        props = decode(decl, request.properties)
+        secret = props.secret | decode(decl, request.inputs).secret
+        call = ReadRequest(self._client, request.id, props.values)
+        result = self._guarded(context, lambda: lifecycle.read(call))
+        if result is None:
             return provider_pb2.ReadResponse(id="")
         return provider_pb2.ReadResponse(
-            id=request.id,
-            properties=encode(logic.decl, state, secret),
-            inputs=encode(logic.decl, logic.inputs_of(state), secret),
+            id=result.id,
+            properties=encode(decl, result.state, secret),
+            inputs=encode(decl, result.inputs, secret),
         )
 
     def Update(self, request: Any, context: Any) -> provider_pb2.UpdateResponse:
-        logic = self._logic(request.urn)
-        olds = decode(logic.decl, request.olds)
-        news = decode(logic.decl, request.news)
-        inputs = logic.canonical(news.values)
-        secret = olds.secret | news.secret
-        if request.preview:
-            planned = _planned_update(logic, olds.values, inputs)
-            return provider_pb2.UpdateResponse(properties=encode(logic.decl, planned, secret))
-        state = self._guarded(
-            context,
-            lambda: logic.update(self._client(), request.id, olds.values, inputs),  # type: ignore[attr-defined]
+        lifecycle = self._resource(request.urn).lifecycle
+        decl = lifecycle.decl
+        olds = decode(decl, request.olds)
+        news = decode(decl, request.news)
+        call = UpdateRequest(
+            self._client,
+            request.id,
+            olds.values,
+            decl.inputs_from(news.values),
+            preview=request.preview,
+            timeout=request.timeout or None,
         )
-        return provider_pb2.UpdateResponse(properties=encode(logic.decl, state, secret))
+        result = self._guarded(context, lambda: lifecycle.update(call))
+        return provider_pb2.UpdateResponse(
+            properties=encode(decl, result.state, olds.secret | news.secret)
+        )
 
     def Delete(self, request: Any, context: Any) -> empty_pb2.Empty:
-        logic = self._logic(request.urn)
-        props = decode(logic.decl, request.properties)
-        self._guarded(context, lambda: logic.delete(self._client(), request.id, props.values))  # type: ignore[attr-defined]
+        lifecycle = self._resource(request.urn).lifecycle
+        props = decode(lifecycle.decl, request.properties)
+        call = DeleteRequest(
+            self._client, request.id, props.values, timeout=request.timeout or None
+        )
+        self._guarded(context, lambda: lifecycle.delete(call))
         return empty_pb2.Empty()
 
     def _client(self) -> Any:
         with self._lock:
             settings = self._settings
         return client_for(settings)
+
+
+def _lookup(values: Mapping[str, Any]) -> Callable[[Setting], Any]:
+    """The explicit provider's inputs (or the stack config) as a settings source."""
+    return lambda setting: values.get(setting.name)
 
 
 def _changes(some: bool) -> Any:
@@ -357,40 +284,6 @@ def _diff_kind(old: Any, new: Any, replaces: bool) -> Any:
     if new is None:
         return kinds.DELETE_REPLACE if replaces else kinds.DELETE
     return kinds.UPDATE_REPLACE if replaces else kinds.UPDATE
-
-
-def _planned(logic: Logic, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """A create's preview: the inputs, what the declaration computes from them, and the
-    API's outputs not known yet."""
-    known_inputs = {k: v for k, v in inputs.items() if known(v)}
-    planned: dict[str, Any] = dict(inputs)
-    for prop in logic.decl.outputs:
-        planned[prop.name] = _computed_or_unknown(prop, known_inputs)
-    return planned
-
-
-def _computed_or_unknown(prop: Prop, state: Mapping[str, Any]) -> Any:
-    if prop.computed is not None:
-        with contextlib.suppress(KeyError, TypeError):
-            return prop.computed(state)
-    return _unknown()
-
-
-def _planned_update(
-    logic: Logic, olds: Mapping[str, Any], news: Mapping[str, Any]
-) -> dict[str, Any]:
-    """An update's preview: the old state with the new inputs; what the update may change
-    (computed outputs from unknown inputs, outputs the change resets) not known yet."""
-    all_known = known(dict(news))
-    if all_known:
-        planned = logic.assumed_state(olds, news, logic.update_body(olds, news))
-    else:
-        planned = {**olds, **news}
-    changed = set(logic.diff(olds, news).changed)
-    for prop in logic.decl.outputs:
-        if (prop.computed is not None and not all_known) or changed & set(prop.reset_by):
-            planned[prop.name] = _unknown()
-    return planned
 
 
 # -------------------------------------------------------------------------------- main

@@ -46,8 +46,10 @@ from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider as _sdk_serialize_provider
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
-from pulumi.runtime.proto import provider_pb2 as _provider_pb2
-from pulumi.runtime.proto import provider_pb2_grpc as _provider_pb2_grpc
+from pulumi.runtime.proto import (
+    provider_pb2 as _provider_pb2,
+    provider_pb2_grpc as _provider_pb2_grpc,
+)
 
 __all__ = [
     "PROVIDER_KEY",

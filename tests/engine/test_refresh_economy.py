@@ -9,7 +9,7 @@ from typing import Any
 
 from conftest import StackFactory
 
-from pulumi_jetemail._logic import RuleLists
+from pulumi_jetemail.resources.forward_rule.lifecycle import RuleLists
 from pulumi_jetemail.emulator import Emulator
 
 FORWARD_DOMAINS, RULES, OTHER_DOMAINS = 2, 8, 2

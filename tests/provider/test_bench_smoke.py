@@ -93,6 +93,6 @@ def test_a_preview_never_imports_the_http_client() -> None:
             for line in server.stderr_text().splitlines()
             if line.startswith("import time:")
         }
-    assert "pulumi_jetemail.inbound_domain" in imported
+    assert "pulumi_jetemail._dynamic_classes" in imported
     assert "pulumi_jetemail.client" not in imported
     assert "httpx" not in imported

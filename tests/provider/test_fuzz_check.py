@@ -14,24 +14,23 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import API_KEY, INBOUND, RULE
+from helpers import API_KEY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pulumi.dynamic import CheckFailure, CheckResult
 from pulumi.output import Unknown
 
+from pulumi_jetemail import _dynamic_classes
 from pulumi_jetemail.client import JetEmailClient
-from pulumi_jetemail.declarations import INBOUND_DOMAIN
 from pulumi_jetemail.emulator import Emulator
 from pulumi_jetemail.errors import APIStatusError, ValidationError
-from pulumi_jetemail.forward_rule import ForwardRuleProvider
-from pulumi_jetemail.inbound_domain import InboundDomainProvider
+from pulumi_jetemail.resources import RESOURCES
 from pulumi_jetemail.testing import PROVIDER_KEY, ProviderServer, serialize_provider, urn
 
-RULE_FIELDS = ("domain_uuid", "localpart", "destination", "active")
+DECLARATIONS = {r.name: r.declaration for r in RESOURCES}
 REQUIRED = {
-    "InboundDomain": {"domain", "delivery_type", "smtp_servers", "webhook_url"},
-    "ForwardRule": {"domain_uuid", "localpart", "destination"},
+    name: {p.name for p in decl.inputs if p.required or p.mode_required}
+    for name, decl in DECLARATIONS.items()
 }
 """Properties a failure may name although the input lacks them (required, or required by
 the delivery type)."""
@@ -94,7 +93,7 @@ def plausible(name: str) -> st.SearchStrategy[Any]:
         "destination": ["team@example.net", "team", "@example.net", "team@-bad"],
         "active": [True, False, "yes"],
     }
-    return st.sampled_from(choices[name]) | values
+    return st.sampled_from(choices[name]) | values if name in choices else values
 
 
 def input_dicts(fields: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
@@ -105,8 +104,12 @@ def input_dicts(fields: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
 
 
 PROVIDERS = {
-    "InboundDomain": (InboundDomainProvider, INBOUND_DOMAIN.input_names, INBOUND),
-    "ForwardRule": (ForwardRuleProvider, RULE_FIELDS, RULE),
+    name: (
+        getattr(_dynamic_classes, f"{name}Provider"),
+        decl.input_names,
+        f"pulumi-python:dynamic/jetemail:{name}",
+    )
+    for name, decl in DECLARATIONS.items()
 }
 
 
@@ -129,7 +132,7 @@ def assert_good_failures(
     for named, reason in failures:
         prop = named or reason.split(":", 1)[0]
         if not named:  # a secret input: the engine would print the value of a named property
-            assert prop in InboundDomainProvider.LOGIC.decl.secret_inputs, reason
+            assert prop in DECLARATIONS[kind].secret_inputs, reason
         assert prop in news or prop in REQUIRED[kind], (prop, reason)
         assert "Traceback" not in reason, reason
         assert 'File "' not in reason, reason

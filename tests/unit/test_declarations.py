@@ -17,18 +17,32 @@ from pydantic import BeforeValidator
 
 from pulumi_jetemail import _codegen
 from pulumi_jetemail._declare import INTEGER, Declaration, Prop
-from pulumi_jetemail._logic import DomainLogic
-from pulumi_jetemail.declarations import DECLARATIONS, FORWARD_RULE, INBOUND_DOMAIN
+from pulumi_jetemail._fields import to_int
+from pulumi_jetemail._lifecycle import (
+    CheckRequest,
+    CreateRequest,
+    DiffRequest,
+    ReadRequest,
+    UpdateRequest,
+)
+from pulumi_jetemail._registry import ResourceType
 from pulumi_jetemail.errors import NotFoundError
-from pulumi_jetemail.models import to_int
+from pulumi_jetemail.resources import RESOURCES
+from pulumi_jetemail.resources.forward_rule import RESOURCE as FORWARD_RULE_TYPE
+from pulumi_jetemail.resources.inbound_domain import INBOUND_DOMAIN
+from pulumi_jetemail.resources.inbound_domain.lifecycle import DomainLifecycle
+
+DECLARATIONS = tuple(r.declaration for r in RESOURCES)
 
 ROOT = Path(__file__).parents[2]
 
 # ------------------------------------------------------------ generated, and current
 
 
-def test_the_generated_surface_and_schema_are_current() -> None:
+def test_the_generated_surface_door_classes_and_schema_are_current() -> None:
     assert _codegen.SURFACE.read_text() == _codegen.surface(), "run `make generate`"
+    assert _codegen.NATIVE_CLASSES.read_text() == _codegen.native_classes(), "make generate"
+    assert _codegen.DYNAMIC_CLASSES.read_text() == _codegen.dynamic_classes(), "make generate"
     assert _codegen.SCHEMA.read_text() == _codegen.schema_text(), "run `make generate`"
 
 
@@ -173,7 +187,7 @@ MAX_SIZE = Prop(
     "webhook mode only: the largest message delivered, in bytes (default 10485760).",
     mode="webhook",
     default=10485760,
-    check=Annotated[int, BeforeValidator(_max_size)],
+    rule=Annotated[int, BeforeValidator(_max_size)],
     from_api=to_int,
 )
 
@@ -211,29 +225,37 @@ PROGRAM = {
 
 def test_a_field_added_to_the_declaration_flows_through_everything() -> None:
     decl = INBOUND_DOMAIN.with_props(MAX_SIZE)
-    logic = DomainLogic(decl)
+    logic = DomainLifecycle(decl)
     account = FakeAccount()
 
+    def check(news: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+        result = logic.check(CheckRequest(news))
+        return result.inputs, result.failures
+
+    def diff(olds: dict[str, Any], news: dict[str, Any]) -> tuple[str, ...]:
+        return logic.diff(DiffRequest("", olds, news)).changed
+
     # check: validated, canonical (the wire's float made an int), defaulted in its mode only
-    inputs, failures = logic.check({**PROGRAM, "webhook_max_size": 2048.0})
+    inputs, failures = check({**PROGRAM, "webhook_max_size": 2048.0})
     assert failures == []
     assert inputs["webhook_max_size"] == 2048
     assert type(inputs["webhook_max_size"]) is int
-    _, failures = logic.check({**PROGRAM, "webhook_max_size": -1})
+    _, failures = check({**PROGRAM, "webhook_max_size": -1})
     assert [f.property for f in failures] == ["webhook_max_size"]
-    _, failures = logic.check(
+    _, failures = check(
         {"domain": "a.example", "delivery_type": "forward", "webhook_max_size": 5}
     )
     assert "only used when delivery_type is 'webhook'" in failures[0].reason
-    defaulted, _ = logic.check(PROGRAM)
+    defaulted, _ = check(PROGRAM)
     assert defaulted["webhook_max_size"] == 10485760
     assert (
         "webhook_max_size"
-        not in logic.check({**PROGRAM, "delivery_type": "forward", "webhook_url": None})[0]
+        not in check({**PROGRAM, "delivery_type": "forward", "webhook_url": None})[0]
     )
 
     # create: sent in the POST, kept in the state, and a quiet diff after
-    uuid, state = logic.create(account, inputs)  # type: ignore[arg-type]
+    created = logic.create(CreateRequest(lambda: account, inputs))
+    uuid, state = created.id, created.state
     assert account.sent[-1] == (
         "POST",
         {
@@ -245,12 +267,12 @@ def test_a_field_added_to_the_declaration_flows_through_everything() -> None:
         },
     )
     assert state["webhook_max_size"] == 2048
-    assert logic.diff(state, inputs).changed == ()
+    assert diff(state, inputs) == ()
 
     # update: only the field in the PATCH; removing it sends its default back
     news = {**inputs, "webhook_max_size": 4096}
-    assert logic.diff(state, news).changed == ("webhook_max_size",)
-    state = logic.update(account, uuid, state, news)  # type: ignore[arg-type]
+    assert diff(state, news) == ("webhook_max_size",)
+    state = logic.update(UpdateRequest(lambda: account, uuid, state, news)).state
     assert account.sent[-1] == ("PATCH", {"webhook_max_size": 4096})
     assert state["webhook_max_size"] == 4096
     removed = {k: v for k, v in news.items() if k != "webhook_max_size"}
@@ -258,16 +280,16 @@ def test_a_field_added_to_the_declaration_flows_through_everything() -> None:
 
     # refresh: a change made elsewhere shows in the state and in the refreshed inputs
     account.domains[uuid]["webhook_max_size"] = 8192.0
-    refreshed = logic.read(account, uuid, state)  # type: ignore[arg-type]
-    assert refreshed is not None
-    assert refreshed["webhook_max_size"] == 8192
-    assert logic.inputs_of(refreshed)["webhook_max_size"] == 8192
-    assert logic.diff(refreshed, news).changed == ("webhook_max_size",)
+    read = logic.read(ReadRequest(lambda: account, uuid, state))
+    assert read is not None
+    assert read.state["webhook_max_size"] == 8192
+    assert read.inputs["webhook_max_size"] == 8192
+    assert diff(read.state, news) == ("webhook_max_size",)
 
     # and the generated surface and schema carry it, described as declared
-    decls = (decl, FORWARD_RULE)
-    assert "webhook_max_size: pulumi.Input[int] | None = None" in _codegen.surface(decls)
-    spec = _codegen.schema(decls=decls)["resources"]["jetemail:index:InboundDomain"]
+    found = (ResourceType(decl, logic), FORWARD_RULE_TYPE)
+    assert "webhook_max_size: pulumi.Input[int] | None = None" in _codegen.surface(found)
+    spec = _codegen.schema(found=found)["resources"]["jetemail:index:InboundDomain"]
     assert spec["inputProperties"]["webhookMaxSize"] == {
         "type": "integer",
         "description": MAX_SIZE.description,
@@ -277,11 +299,11 @@ def test_a_field_added_to_the_declaration_flows_through_everything() -> None:
 def test_without_the_field_the_same_flow_sends_nothing_of_it() -> None:
     """The control: the field in the flow above comes from the declaration alone."""
     account = FakeAccount()
-    logic = DomainLogic(INBOUND_DOMAIN)
-    inputs, failures = logic.check(PROGRAM)
-    assert failures == []
-    _, state = logic.create(account, inputs)  # type: ignore[arg-type]
+    logic = DomainLifecycle(INBOUND_DOMAIN)
+    checked = logic.check(CheckRequest(PROGRAM))
+    assert checked.failures == []
+    created = logic.create(CreateRequest(lambda: account, checked.inputs))
     assert "webhook_max_size" not in account.sent[-1][1]
-    assert "webhook_max_size" not in state
-    _, failures = logic.check({**PROGRAM, "webhook_max_size": 2048})
+    assert "webhook_max_size" not in created.state
+    failures = logic.check(CheckRequest({**PROGRAM, "webhook_max_size": 2048})).failures
     assert "has no property 'webhook_max_size'" in failures[0].reason

@@ -6,8 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-DYNAMIC_DOOR = {"pulumi_jetemail._provider", "pulumi_jetemail.inbound_domain"}
-DYNAMIC_DOOR |= {"pulumi_jetemail.forward_rule"}
+DYNAMIC_DOOR = {"pulumi_jetemail._dynamic", "pulumi_jetemail._dynamic_classes"}
+LEGACY = {"pulumi_jetemail.inbound_domain", "pulumi_jetemail.forward_rule"}
 
 
 def _loaded(statement: str) -> set[str]:
@@ -23,18 +23,28 @@ def _loaded(statement: str) -> set[str]:
 def test_the_native_plugin_process_loads_nothing_of_the_dynamic_door() -> None:
     loaded = _loaded("import pulumi_jetemail.plugin")
     assert "pulumi_jetemail.plugin" in loaded
-    assert loaded & DYNAMIC_DOOR == set()
+    assert loaded & (DYNAMIC_DOOR | LEGACY) == set()
 
 
 def test_the_native_classes_load_nothing_of_the_dynamic_door() -> None:
     loaded = _loaded("from pulumi_jetemail import native; native.InboundDomain")
     assert "pulumi_jetemail.native" in loaded
-    assert loaded & DYNAMIC_DOOR == set()
+    assert loaded & (DYNAMIC_DOOR | LEGACY) == set()
 
 
 def test_a_program_gets_the_dynamic_classes_from_the_package() -> None:
     loaded = _loaded(
         "from pulumi_jetemail import ForwardRule, InboundDomain; "
-        "assert InboundDomain.__module__ == 'pulumi_jetemail.inbound_domain'"
+        "assert InboundDomain.__module__ == 'pulumi_jetemail._dynamic_classes'"
     )
     assert loaded >= DYNAMIC_DOOR
+
+
+def test_the_names_that_state_written_by_0_1_0_pickled_still_resolve() -> None:
+    """0.1.0 pickled each dynamic provider by reference under its module of then."""
+    from pulumi_jetemail import _dynamic_classes
+    from pulumi_jetemail.forward_rule import ForwardRuleProvider
+    from pulumi_jetemail.inbound_domain import InboundDomainProvider
+
+    assert InboundDomainProvider is _dynamic_classes.InboundDomainProvider
+    assert ForwardRuleProvider is _dynamic_classes.ForwardRuleProvider

@@ -7,8 +7,11 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
-from pulumi_jetemail._logic import DOMAIN
 from pulumi_jetemail.inbound_domain import InboundDomainProvider
+from pulumi_jetemail.resources.inbound_domain.lifecycle import DomainLifecycle
+from pulumi_jetemail.resources.inbound_domain import INBOUND_DOMAIN
+
+DOMAIN = DomainLifecycle(INBOUND_DOMAIN)
 
 create_body, declared_body, update_body = (
     DOMAIN.create_body,

@@ -7,13 +7,13 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
-from pulumi_jetemail._logic import DOMAIN, RULE, is_unknown
-from pulumi_jetemail.declarations import FORWARD_RULE, INBOUND_DOMAIN
-from pulumi_jetemail.models import (
-    check_inputs,
-    dns_records_for,
-    smtp_servers_equal,
-)
+from pulumi_jetemail._check import check_inputs
+from pulumi_jetemail._lifecycle import is_unknown
+from pulumi_jetemail.resources import forward_rule, inbound_domain
+from pulumi_jetemail.resources.inbound_domain.fields import dns_records_for, smtp_servers_equal
+
+INBOUND_DOMAIN, FORWARD_RULE = inbound_domain.INBOUND_DOMAIN, forward_rule.FORWARD_RULE
+DOMAIN, RULE = inbound_domain.RESOURCE.lifecycle, forward_rule.RESOURCE.lifecycle
 
 SMTP = {"domain": "example.com", "delivery_type": "smtp", "smtp_servers": ["mx.example.com:25"]}
 WEBHOOK = {

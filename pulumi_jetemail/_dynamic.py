@@ -1,4 +1,4 @@
-"""The dynamic door: the SDK's `ResourceProvider` calls handed to the shared provider logic.
+"""The dynamic door: the SDK's `ResourceProvider` calls handed to each resource's lifecycle.
 What both doors share lives in `_door.py` (the provider process) and `_program.py` (the
 program's resource classes); the native door imports nothing from here.
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import pulumi
 from pulumi.dynamic import (
@@ -30,12 +30,22 @@ from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
 
 from . import _lifeline
 from ._door import checked, client_for, for_engine, no_config, refused_key, resolve_settings
-from ._logic import Logic
-from ._program import registration
+from ._lifecycle import (
+    CreateRequest as LifecycleCreate,
+    DeleteRequest,
+    DiffRequest,
+    Lifecycle,
+    ReadRequest as LifecycleRead,
+    UpdateRequest as LifecycleUpdate,
+    known,
+)
+from ._program import integer_outputs, registration
 from ._settings import KEY_HINT
 from .errors import ConfigError, JetEmailError
+from .resources import resource_named
 
 if TYPE_CHECKING:
+    from ._registry import ResourceType
     from ._settings import ClientSettings
     from .client import JetEmailClient
 
@@ -43,22 +53,31 @@ log = logging.getLogger("pulumi_jetemail")
 
 
 class JetEmailProvider(ResourceProvider):
-    """Base of the dynamic providers: the engine's calls handed to the shared logic
-    (`_logic.py`), which a subclass names in `LOGIC`."""
+    """Base of the dynamic providers: the engine's calls handed to the lifecycle of the
+    resource type a subclass names (`class InboundDomainProvider(JetEmailProvider,
+    resource="InboundDomain")`, generated in `_dynamic_classes.py`)."""
 
-    LOGIC: ClassVar[Any]
+    RESOURCE_NAME: ClassVar[str]
 
     _config_get: Callable[[str], Any]
     _settings: ClientSettings | ConfigError
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, resource: str = "", **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        cls.RESOURCE_NAME = resource
         for name in ("create", "read", "update", "delete"):
             setattr(cls, name, _lifecycle_call(getattr(cls, name)))
 
     @property
-    def logic(self) -> Logic:
-        return cast("Logic", type(self).LOGIC)
+    def resource(self) -> ResourceType:
+        found = resource_named(self.RESOURCE_NAME)
+        if found is None:
+            raise JetEmailError(f"no resource type {self.RESOURCE_NAME!r} in this package")
+        return found
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        return self.resource.lifecycle
 
     # -------------------------------------------------------------- configuration
 
@@ -79,8 +98,9 @@ class JetEmailProvider(ResourceProvider):
         bad setting comes back as its error; no HTTP client is imported)."""
         settings = self.__dict__.get("_settings")
         if settings is None:  # the first call (no `_config_get` if the engine sent no Configure)
+            config_get = self.__dict__.get("_config_get")
             settings = self._settings = resolve_settings(
-                self.__dict__.get("_config_get", no_config)
+                no_config if config_get is None else lambda s: config_get(s.config_key)
             )
         return settings
 
@@ -93,21 +113,36 @@ class JetEmailProvider(ResourceProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate inputs and return them in canonical form. Never raises."""
-        inputs, failures = checked(self.logic, news, self.settings())
-        for risk in self.logic.risks(inputs):  # the provider's stderr reaches the CLI's
-            log.warning("%s", risk)
-        return CheckResult(
-            inputs, [CheckFailure(*for_engine(f, self.logic.decl.secret_inputs)) for f in failures]
-        )
+        lifecycle = self.lifecycle
+        result = checked(lifecycle, news, self.settings())
+        for warning in result.warnings:  # the provider's stderr reaches the CLI's
+            log.warning("%s", warning)
+        secret = lifecycle.decl.secret_inputs
+        failures = [CheckFailure(*for_engine(f, secret)) for f in result.failures]
+        return CheckResult(result.inputs, failures)
 
     # ----------------------------------------------------------------------- diff
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """Compare canonical inputs (old outputs against new inputs); no network."""
-        plan = self.logic.diff(olds, news)
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Compare canonical inputs (old outputs against new inputs); no network.
+
+        What only this door does: a replacing input that holds another resource's id
+        (`Prop.refers_to`) and is not known yet previews as an update, not a replacement.
+        The engine cannot preview a dynamic resource's outputs, so any in-place update of an
+        InboundDomain makes its uuid unknown: showing every ForwardRule of it as replaced
+        would drown the one real change in a PR review. `pulumi up` diffs again with the
+        uuid known, and replaces the rule only if the uuid really changed. (The native door
+        previews an update with its outputs known: an unknown id there does mean a
+        replacement, and it keeps the shared plan as it is.)"""
+        lifecycle = self.lifecycle
+        plan = lifecycle.diff(DiffRequest(id_, olds, news))
+        decl = lifecycle.decl
+        replaces = [
+            n for n in plan.replaces if decl.by_name[n].refers_to is None or known(news.get(n))
+        ]
         return DiffResult(
             changes=bool(plan.changed),
-            replaces=list(plan.replaces),
+            replaces=replaces,
             stables=[],
             delete_before_replace=False,
         )
@@ -115,23 +150,31 @@ class JetEmailProvider(ResourceProvider):
     # --------------------------------------------------------- create ... delete
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        id_, state = self.logic.create(self.client, self.logic.canonical(props))  # type: ignore[attr-defined]
-        return CreateResult(id_, state)
+        lifecycle = self.lifecycle
+        inputs = lifecycle.decl.inputs_from(props)
+        result = lifecycle.create(LifecycleCreate(self._connect, inputs))
+        return CreateResult(result.id, result.state)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refreshed inputs make drift show in the next preview; gone is an empty id."""
-        state = self.logic.read(self.client, id_, props)  # type: ignore[attr-defined]
-        if state is None:
+        result = self.lifecycle.read(LifecycleRead(self._connect, id_, props))
+        if result is None:
             return ReadResult("", {})
-        return ReadResult(state["uuid"], state, self.logic.inputs_of(state))
+        return ReadResult(result.id, result.state, result.inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Returns the full outputs (`UpdateResult()` would wipe them)."""
-        news = self.logic.canonical(news)
-        return UpdateResult(self.logic.update(self.client, id_, olds, news))  # type: ignore[attr-defined]
+        lifecycle = self.lifecycle
+        inputs = lifecycle.decl.inputs_from(news)
+        return UpdateResult(
+            lifecycle.update(LifecycleUpdate(self._connect, id_, olds, inputs)).state
+        )
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self.logic.delete(self.client, id_, props)  # type: ignore[attr-defined]
+        self.lifecycle.delete(DeleteRequest(self._connect, id_, props))
+
+    def _connect(self) -> JetEmailClient:
+        return self.client
 
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
@@ -159,19 +202,26 @@ def _lifecycle_call(method: _Method) -> _Method:
 
 class DynamicDoor:
     """What a dynamic resource class adds to its typed surface: registration with its
-    provider (`PROVIDER`, an instance of a `JetEmailProvider`). First among the bases, so that
-    its `_declare` is the one the surface's `__init__` and `get` call."""
+    provider (`PROVIDER`, an instance of a `JetEmailProvider`), and integer outputs given to
+    the program as `int`. First among the bases, so that its `_register` is the one the
+    surface's `__init__` and `get` call."""
 
     PROVIDER: ClassVar[JetEmailProvider]
 
-    def _declare(
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        provider = cls.__dict__.get("PROVIDER")
+        if provider is not None:
+            integer_outputs(cls, provider.resource.declaration)
+
+    def _register(
         self,
         resource_name: str,
         args: object | None,
         opts: pulumi.ResourceOptions | None,
         keywords: dict[str, Any],
     ) -> None:
-        declare_dynamic(
+        register_dynamic(
             self,  # type: ignore[arg-type]
             self.PROVIDER,
             resource_name,
@@ -181,7 +231,7 @@ class DynamicDoor:
         )
 
 
-def declare_dynamic(
+def register_dynamic(
     resource: pulumi.dynamic.Resource,
     provider: JetEmailProvider,
     resource_name: str,
@@ -190,14 +240,14 @@ def declare_dynamic(
     opts: pulumi.ResourceOptions | None,
     keywords: Mapping[str, Any],
 ) -> None:
-    """Register a dynamic resource (its `_declare`): the provider's declaration says what.
+    """Register a dynamic resource (its `_register`): the provider's declaration says what.
 
     This is what `pulumi.dynamic.Resource.__init__` does (the provider pickled into
     `__provider`, a secret), without its frame: the SDK records as the resource's source
     position (`sourcePosition` in state) the frame above the third `__init__` on the stack,
     meant to be the resource class's. Through the SDK's, that line was this function; this
     way it is the user's."""
-    props, opts = registration(provider.logic.decl, args, opts, keywords)
+    props, opts = registration(provider.resource.declaration, args, opts, keywords)
     props[PROVIDER_KEY] = pulumi.Output.secret(serialize_provider(provider))
     kind = f"pulumi-python:{resource._resource_type_name}"
     pulumi.CustomResource.__init__(resource, kind, resource_name, props, opts)

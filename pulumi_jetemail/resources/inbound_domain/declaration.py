@@ -1,39 +1,31 @@
-"""What an InboundDomain and a ForwardRule are: every property once, in the order of the API.
+"""What an InboundDomain is: every property once, in the order of the API.
 
 Each `Prop` says the property's type, whether it is an input or an output, required, secret,
 write-only, whether a change replaces the resource, which delivery mode takes it, its
-default, what a PATCH sends to clear it, its description and its validator (`models.py`).
-The check, the request bodies, the state, the diff, the secret outputs, the typed Python
-classes (`_surface.py`, generated) and the Pulumi schema (`schema.json`, generated) are
-computed from these two declarations: to add a field, add it here (and to the emulator, which
-keeps its own copy of the API's rules), then run `make generate`.
+default, what a PATCH sends to clear it, its description and its field rule (`fields.py`).
+The check, the request bodies, the state, the diff, the typed Python classes and the Pulumi
+schema are computed from it: to add a field, add it here (and to the emulator, which keeps
+its own copy of the API's rules), then run `make generate`.
 """
 
 from __future__ import annotations
 
-from ._declare import BOOLEAN, INTEGER, STRING, Declaration, Prop, Type
-from .models import (
+from ..._declare import BOOLEAN, INTEGER, STRING, Declaration, Prop, Type
+from ..._fields import Domain, StrictBool, to_bool, to_int, to_status
+from .fields import (
     AuthHeader,
     DeliveryTypeField,
-    Destination,
-    Domain,
-    DomainUuid,
-    Localpart,
     RetryCount,
     SmtpServers,
-    StrictBool,
     WebhookHeaders,
     WebhookMethod,
     WebhookTimeout,
     WebhookUrl,
     dns_records_for,
     smtp_servers_equal,
-    to_bool,
-    to_int,
-    to_status,
 )
 
-__all__ = ["DECLARATIONS", "FORWARD_RULE", "INBOUND_DOMAIN", "PROVIDER_CONFIG"]
+__all__ = ["INBOUND_DOMAIN"]
 
 
 def _status_of(enabled: bool) -> str:
@@ -83,7 +75,7 @@ INBOUND_DOMAIN = Declaration(
             "replaces the resource.",
             required=True,
             replaces=True,
-            check=Domain,
+            rule=Domain,
             missing="set domain to the domain that receives mail, e.g. 'example.com'",
         ),
         Prop(
@@ -92,7 +84,7 @@ INBOUND_DOMAIN = Declaration(
             "How mail is handed on: 'smtp' (relay to your servers), 'webhook' (POST each "
             "message to a URL) or 'forward' (per-address forward rules).",
             required=True,
-            check=DeliveryTypeField,
+            rule=DeliveryTypeField,
             missing="set delivery_type to 'smtp', 'webhook' or 'forward'",
         ),
         Prop(
@@ -102,7 +94,7 @@ INBOUND_DOMAIN = Declaration(
             "{url, priority, tls_enabled}.",
             mode="smtp",
             mode_required=True,
-            check=SmtpServers,
+            rule=SmtpServers,
             equal=smtp_servers_equal,
             missing="set smtp_servers to the servers to relay to, e.g. ['mx.example.com:25']",
         ),
@@ -114,7 +106,7 @@ INBOUND_DOMAIN = Declaration(
             mode="webhook",
             mode_required=True,
             clear=None,
-            check=WebhookUrl,
+            rule=WebhookUrl,
             missing="set webhook_url to the URL that receives mail, "
             "e.g. 'https://hooks.example.com/inbound'",
         ),
@@ -124,7 +116,7 @@ INBOUND_DOMAIN = Declaration(
             "webhook mode only: 'POST' (default) or 'PUT'.",
             mode="webhook",
             default="POST",
-            check=WebhookMethod,
+            rule=WebhookMethod,
         ),
         Prop(
             "webhook_headers",
@@ -135,7 +127,7 @@ INBOUND_DOMAIN = Declaration(
             secret=True,
             write_only=True,
             clear=None,
-            check=WebhookHeaders,
+            rule=WebhookHeaders,
         ),
         Prop(
             "webhook_timeout",
@@ -143,7 +135,7 @@ INBOUND_DOMAIN = Declaration(
             "webhook mode only: timeout of a delivery in milliseconds (default 30000).",
             mode="webhook",
             default=30000,
-            check=WebhookTimeout,
+            rule=WebhookTimeout,
             from_api=to_int,
         ),
         Prop(
@@ -152,7 +144,7 @@ INBOUND_DOMAIN = Declaration(
             "webhook mode only: retries of a failed delivery (default 3).",
             mode="webhook",
             default=3,
-            check=RetryCount,
+            rule=RetryCount,
             from_api=to_int,
         ),
         Prop(
@@ -164,14 +156,14 @@ INBOUND_DOMAIN = Declaration(
             secret=True,
             write_only=True,
             clear="",
-            check=AuthHeader,
+            rule=AuthHeader,
         ),
         Prop(
             "enabled",
             BOOLEAN,
             "Whether the domain accepts mail (the API's status active/disabled; default true).",
             default=True,
-            check=StrictBool,
+            rule=StrictBool,
             api="status",
             to_api=_status_of,
             from_api=_enabled_of,
@@ -185,7 +177,7 @@ INBOUND_DOMAIN = Declaration(
             "only at create.",
             default=False,
             create_only=True,
-            check=StrictBool,
+            rule=StrictBool,
             api=None,
         ),
         # ---- outputs: what the API computed, and what the provider derives
@@ -231,99 +223,6 @@ INBOUND_DOMAIN = Declaration(
             output=True,
             api=None,
             default=False,
-        ),
-    ),
-)
-
-FORWARD_RULE = Declaration(
-    name="ForwardRule",
-    description="A forward rule of a forward-mode inbound domain: mail to "
-    "`localpart@<domain>` goes to `destination`, once the destination is verified.",
-    props=(
-        # ---- inputs: POST /inbound/forward-rules/{domain_uuid}, PATCH .../{rule_uuid}
-        Prop(
-            "domain_uuid",
-            STRING,
-            "The uuid of the forward-mode InboundDomain the rule belongs to: pass domain.id "
-            "(known even while a preview updates the domain). Changing it replaces the rule.",
-            required=True,
-            replaces=True,
-            check=DomainUuid,
-            api=None,
-        ),
-        Prop(
-            "localpart",
-            STRING,
-            "The address part before '@' to forward, or '*' for a catch-all. Stored "
-            "lowercase; changing it replaces the rule.",
-            required=True,
-            replaces=True,
-            check=Localpart,
-        ),
-        Prop(
-            "destination",
-            STRING,
-            "Where mail is forwarded: a bare address 'local@domain'. It receives a "
-            "verification mail; the rule forwards nothing until it is verified.",
-            required=True,
-            check=Destination,
-        ),
-        Prop(
-            "active",
-            BOOLEAN,
-            "Whether the rule forwards mail (default true).",
-            default=True,
-            check=StrictBool,
-            from_api=to_bool,
-        ),
-        # ---- outputs
-        Prop("uuid", STRING, "The rule's id at JetEmail (also the resource id).", output=True),
-        Prop(
-            "verified",
-            BOOLEAN,
-            "Whether the destination confirmed its verification mail (refresh updates it).",
-            output=True,
-            from_api=to_bool,
-            default=False,
-            reset_by=("destination",),
-        ),
-        Prop(
-            "created_at",
-            INTEGER,
-            "When the rule was created, in unix seconds.",
-            output=True,
-            from_api=to_int,
-            default=0,
-        ),
-    ),
-)
-
-DECLARATIONS = (INBOUND_DOMAIN, FORWARD_RULE)
-
-PROVIDER_CONFIG = Declaration(
-    name="Provider",
-    description="How the native provider reaches JetEmail. Each setting falls back to its "
-    "environment variable (JETEMAIL_API_KEY, JETEMAIL_API_URL, JETEMAIL_REQUESTS_PER_MINUTE, "
-    "JETEMAIL_REQUEST_TIMEOUT), then to its default.",
-    kind="provider",
-    props=(
-        Prop(
-            "api_key",
-            STRING,
-            "The account-management API key (starts with `api_`); secret.",
-            secret=True,
-        ),
-        Prop("api_url", STRING, "The API's base URL (default https://api.jetemail.com)."),
-        Prop(
-            "requests_per_minute",
-            INTEGER,
-            "Requests a minute this provider process sends at most (default 200; the API "
-            "allows 240 an account).",
-        ),
-        Prop(
-            "request_timeout",
-            Type("number"),
-            "Seconds a request may take to send and to answer (default 30).",
         ),
     ),
 )

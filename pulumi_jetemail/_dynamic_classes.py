@@ -1,0 +1,54 @@
+"""The dynamic resource classes, exported by `pulumi_jetemail` (generated from `resources/`
+by `make generate`: do not edit by hand).
+"""
+
+from __future__ import annotations
+
+import pulumi
+
+from ._dynamic import DynamicDoor, JetEmailProvider
+from ._surface import (
+    ForwardRuleArgs,
+    ForwardRuleSurface,
+    InboundDomainArgs,
+    InboundDomainSurface,
+)
+
+__all__ = [
+    "ForwardRule",
+    "ForwardRuleArgs",
+    "ForwardRuleProvider",
+    "InboundDomain",
+    "InboundDomainArgs",
+    "InboundDomainProvider",
+]
+
+
+class InboundDomainProvider(JetEmailProvider, resource="InboundDomain"):
+    """The dynamic provider behind InboundDomain."""
+
+
+class InboundDomain(
+    DynamicDoor,
+    InboundDomainSurface,
+    pulumi.dynamic.Resource,
+    module="jetemail",
+    name="InboundDomain",
+):
+    __doc__ = InboundDomainSurface.__doc__
+    PROVIDER = InboundDomainProvider()
+
+
+class ForwardRuleProvider(JetEmailProvider, resource="ForwardRule"):
+    """The dynamic provider behind ForwardRule."""
+
+
+class ForwardRule(
+    DynamicDoor,
+    ForwardRuleSurface,
+    pulumi.dynamic.Resource,
+    module="jetemail",
+    name="ForwardRule",
+):
+    __doc__ = ForwardRuleSurface.__doc__
+    PROVIDER = ForwardRuleProvider()
