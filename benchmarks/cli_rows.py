@@ -81,8 +81,8 @@ def _noop(count: int, delay: float = 0.0, *, shaped: bool = False) -> Callable[[
         from noop_provider import NoopProvider, ShapedNoopProvider, SleepyNoopProvider
 
         from pulumi_jetemail._program import resource_props
-        from pulumi_jetemail.resources.inbound_domain import INBOUND_DOMAIN
         from pulumi_jetemail.inbound_domain import InboundDomain
+        from pulumi_jetemail.resources.inbound_domain import INBOUND_DOMAIN
 
         provider = (
             ShapedNoopProvider() if shaped else SleepyNoopProvider() if delay else NoopProvider()

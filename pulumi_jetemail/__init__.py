@@ -44,12 +44,11 @@ def __getattr__(name: str) -> Any:
     """The dynamic resource classes (and `__all__`, which lists them) on first use (PEP 562):
     the native plugin, `pulumi_jetemail.native` and the emulator import this package without
     the dynamic door."""
-    if name == "__all__":
-        value: Any = sorted([*_PUBLIC, *_dynamic_names()])
-    elif name[:1].isupper() and name in _dynamic_names():  # (submodules are lowercase)
-        value = getattr(importlib.import_module("._dynamic_classes", __name__), name)
-    else:
+    if name == "__all__":  # (not kept: it is read rarely, and from RESOURCES as it is)
+        return sorted([*_PUBLIC, *_dynamic_names()])
+    if not (name[:1].isupper() and name in _dynamic_names()):  # (submodules are lowercase)
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module("._dynamic_classes", __name__), name)
     globals()[name] = value
     return value
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from conftest import StackFactory
 
-from pulumi_jetemail.resources.forward_rule.lifecycle import RuleLists
 from pulumi_jetemail.emulator import Emulator
+from pulumi_jetemail.resources.forward_rule.lifecycle import RuleLists
 
 FORWARD_DOMAINS, RULES, OTHER_DOMAINS = 2, 8, 2
 

@@ -15,8 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from helpers import API_KEY
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from pulumi.dynamic import CheckFailure, CheckResult
 from pulumi.output import Unknown
 

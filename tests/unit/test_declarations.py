@@ -242,9 +242,7 @@ def test_a_field_added_to_the_declaration_flows_through_everything() -> None:
     assert type(inputs["webhook_max_size"]) is int
     _, failures = check({**PROGRAM, "webhook_max_size": -1})
     assert [f.property for f in failures] == ["webhook_max_size"]
-    _, failures = check(
-        {"domain": "a.example", "delivery_type": "forward", "webhook_max_size": 5}
-    )
+    _, failures = check({"domain": "a.example", "delivery_type": "forward", "webhook_max_size": 5})
     assert "only used when delivery_type is 'webhook'" in failures[0].reason
     defaulted, _ = check(PROGRAM)
     assert defaulted["webhook_max_size"] == 10485760

@@ -8,8 +8,8 @@ import pytest
 from pulumi.output import Unknown
 
 from pulumi_jetemail.inbound_domain import InboundDomainProvider
-from pulumi_jetemail.resources.inbound_domain.lifecycle import DomainLifecycle
 from pulumi_jetemail.resources.inbound_domain import INBOUND_DOMAIN
+from pulumi_jetemail.resources.inbound_domain.lifecycle import DomainLifecycle
 
 DOMAIN = DomainLifecycle(INBOUND_DOMAIN)
 

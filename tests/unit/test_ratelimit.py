@@ -11,8 +11,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 from helpers import FakeTime, ManualClock
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from pulumi_jetemail._ratelimit import RateLimiter, default_burst
 from pulumi_jetemail._settings import API_REQUESTS_PER_MINUTE, DEFAULT_REQUESTS_PER_MINUTE

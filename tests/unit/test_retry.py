@@ -7,8 +7,7 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from pulumi_jetemail._retry import (
     INITIAL_RETRY_DELAY,

@@ -11,8 +11,7 @@ import hmac
 import time
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from pulumi_jetemail.webhooks import (
     DEFAULT_TOLERANCE,
