@@ -10,10 +10,10 @@ are imported on demand.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from . import errors
+from ._version import __version__ as __version__
 from .errors import (
     APIConnectionError as APIConnectionError,
     APIError as APIError,
@@ -52,11 +52,6 @@ def __getattr__(name: str) -> Any:
     globals()[name] = value
     return value
 
-
-try:
-    __version__ = version("pulumi-jetemail")
-except PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "0.0.0"
 
 _PUBLIC = (*(n for n in errors.__all__ if n.endswith("Error")), "__version__")
 """The names besides the resource classes: the errors, the version."""

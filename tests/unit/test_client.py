@@ -829,3 +829,18 @@ def test_a_429_in_one_thread_holds_every_other_thread() -> None:
     assert len(answers.requests) == 3
     first.close()
     second.close()
+
+
+def test_the_tls_context_is_made_once_per_process_and_verifies() -> None:
+    import ssl
+
+    from pulumi_jetemail.client import tls_context
+
+    public = tls_context("https://api.jetemail.com")
+    assert tls_context("https://api.eu.example.com") is public  # made once
+    assert public.verify_mode == ssl.CERT_REQUIRED
+    assert public.check_hostname
+    assert public.cert_store_stats()["x509_ca"] > 0  # the CA bundle, loaded
+    loopback = tls_context("http://127.0.0.1:8080")  # no TLS is ever sent there
+    assert loopback.verify_mode == ssl.CERT_REQUIRED
+    assert loopback.cert_store_stats()["x509_ca"] == 0  # and it would trust nothing

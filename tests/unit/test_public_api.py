@@ -41,7 +41,7 @@ def test_version_is_the_installed_distributions() -> None:
 
     pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text()
     assert pulumi_jetemail.__version__ == version("pulumi-jetemail")
-    assert f'\nversion = "{pulumi_jetemail.__version__}"\n' in pyproject
+    assert 'version = { attr = "pulumi_jetemail._version.__version__" }' in pyproject
 
 
 def test_every_error_is_a_jetemail_error() -> None:
