@@ -56,7 +56,7 @@ def for_engine(
 
 def client_for(settings: ClientSettings | ConfigError) -> JetEmailClient:
     """The process's shared client for these settings (a bad setting is raised here)."""
-    from .client import shared_client
+    from ._process import shared_client
 
     if isinstance(settings, ConfigError):
         raise settings

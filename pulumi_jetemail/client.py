@@ -16,20 +16,25 @@ The API key is never logged, never put in a message, and never pickled.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
-import ssl
-import threading
 import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, NoReturn
-from urllib.parse import quote
 
 import httpx
 
-from ._ratelimit import RateLimiter, SharedRateLimiter, shared_path
+from . import _process
+from ._answers import (
+    NO_ANSWER,
+    as_dict,
+    as_list_of_dicts,
+    auth_hint,
+    error_message,
+    path_of,
+)
+from ._ratelimit import RateLimiter
 from ._retry import (
     DEFAULT_MAX_RETRIES,
     Random,
@@ -50,21 +55,19 @@ from .errors import (
     APIConnectionError,
     APIError,
     APIStatusError,
-    APITimeoutError,
     ConfigError,
     RateLimitError,
     error_for_status,
     redact,
 )
 
-__all__ = ["DEFAULT_LIMITS", "DEFAULT_TIMEOUT", "JetEmailClient", "shared_client"]
+__all__ = ["DEFAULT_LIMITS", "DEFAULT_TIMEOUT", "JetEmailClient"]
 
 logger = logging.getLogger("pulumi_jetemail")
 
 DEFAULT_TIMEOUT = httpx.Timeout(DEFAULT_REQUEST_TIMEOUT, connect=CONNECT_TIMEOUT)
 DEFAULT_LIMITS = httpx.Limits(max_connections=16, max_keepalive_connections=8)
 """The engine drives a provider with 4 threads, two providers share a client: 8 suffices."""
-_MAX_MESSAGE_CHARS = 300
 
 USER_AGENT = f"pulumi-jetemail/{__version__} httpx/{httpx.__version__}"
 
@@ -74,79 +77,6 @@ def _timeout_of(settings: ClientSettings) -> httpx.Timeout:
     return httpx.Timeout(
         settings.request_timeout, connect=min(CONNECT_TIMEOUT, settings.request_timeout)
     )
-
-
-# --- TLS, set up once per process ----------------------------------------------------------
-
-_tls_lock = threading.Lock()
-_tls: ssl.SSLContext | None = None
-
-
-def tls_context(base_url: str) -> ssl.SSLContext:
-    """The TLS context of a client of `base_url`, verifying as httpx's default does.
-
-    httpx builds one for every `Client` (loading the CA bundle: 40 to 90 ms here), whether the
-    URL is https or not. This one is made once per process for https; a plain-http URL (which
-    the settings allow only to a loopback host, such as the emulator) gets a context with no
-    CA loaded, which verifies as strictly and is never used, since nothing is sent over TLS
-    there and redirects are not followed."""
-    global _tls  # noqa: PLW0603 - one per process, on purpose
-    if not base_url.lower().startswith("https:"):
-        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifying, and no CA: trusts nothing
-    with _tls_lock:
-        if _tls is None:
-            _tls = httpx.create_ssl_context()
-        return _tls
-
-
-# --- one client per process ---------------------------------------------------------------
-
-_shared_lock = threading.Lock()
-_shared_clients: dict[ClientSettings, JetEmailClient] = {}
-_shared_limiters: dict[tuple[str, str | None], RateLimiter] = {}
-
-
-def shared_client(settings: ClientSettings) -> JetEmailClient:
-    """The process's client for `settings`, created at the first call. Thread-safe.
-
-    Every provider of the process gets the same client for the same settings, and every
-    client of one (API URL, key) shares one rate limiter: the API's limit is per account.
-    """
-    with _shared_lock:
-        client = _shared_clients.get(settings)
-        if client is None:
-            client = JetEmailClient.from_settings(settings, limiter=_shared_limiter(settings))
-            _shared_clients[settings] = client
-        return client
-
-
-def _shared_limiter(settings: ClientSettings) -> RateLimiter:
-    """The limiter of (url, key), made on first use, shared with the other processes of this
-    machine that use the same account. Call with `_shared_lock` held."""
-    account = (settings.api_url, settings.api_key)
-    limiter = _shared_limiters.get(account)
-    if limiter is None:
-        path = shared_path(settings.api_url, settings.api_key or "")
-        limiter = SharedRateLimiter(settings.requests_per_minute, 60.0, path=path)
-        _shared_limiters[account] = limiter
-    elif limiter.max_requests != settings.requests_per_minute:
-        logger.warning(
-            "requestsPerMinute %d ignored for %s: this process already paces that account "
-            "at %d a minute",
-            settings.requests_per_minute,
-            settings.api_url,
-            limiter.max_requests,
-        )
-    return limiter
-
-
-def _close_shared_clients() -> None:
-    """Close and forget every shared client and limiter (for tests)."""
-    with _shared_lock:
-        for client in _shared_clients.values():
-            client.close()
-        _shared_clients.clear()
-        _shared_limiters.clear()
 
 
 # --- the client -----------------------------------------------------------------------------
@@ -205,7 +135,7 @@ class JetEmailClient:
             )
         self._http = httpx.Client(
             base_url=self.base_url,
-            verify=tls_context(self.base_url),
+            verify=_process.tls_context(self.base_url),
             transport=transport,
             timeout=timeout,
             limits=DEFAULT_LIMITS,
@@ -249,7 +179,7 @@ class JetEmailClient:
 
     def list_domains(self) -> list[dict[str, Any]]:
         """`GET /inbound/domains`: every inbound domain of the account."""
-        return _list_of_dicts("GET", "/inbound/domains", self._get("/inbound/domains"))
+        return as_list_of_dicts("GET", "/inbound/domains", self._get("/inbound/domains"))
 
     def create_domain(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """`POST /inbound/domains`: the new domain, with its `uuid` and `webhook_secret`.
@@ -258,20 +188,20 @@ class JetEmailClient:
         true means the domain may exist now, and the caller must look before posting again.
         """
         path = "/inbound/domains"
-        return _dict("POST", path, self._request("POST", path, body, idempotent=False))
+        return as_dict("POST", path, self._request("POST", path, body, idempotent=False))
 
     def get_domain(self, uuid: str) -> dict[str, Any]:
         """`GET /inbound/settings/{uuid}`: one domain's settings."""
-        path = _path("inbound", "settings", uuid)
-        return _dict("GET", path, self._get(path))
+        path = path_of("inbound", "settings", uuid)
+        return as_dict("GET", path, self._get(path))
 
     def update_domain(self, uuid: str, body: Mapping[str, Any]) -> None:
         """`PATCH /inbound/settings/{uuid}` with the fields to change."""
-        self._request("PATCH", _path("inbound", "settings", uuid), body, idempotent=True)
+        self._request("PATCH", path_of("inbound", "settings", uuid), body, idempotent=True)
 
     def delete_domain(self, uuid: str) -> None:
         """`DELETE /inbound/domains` with the JSON body `{"uuid": uuid}`."""
-        _path("inbound", "domains", uuid)  # validates the uuid
+        path_of("inbound", "domains", uuid)  # validates the uuid
         self._request("DELETE", "/inbound/domains", {"uuid": uuid}, idempotent=True)
 
     def check_domain(self, uuid: str) -> dict[str, Any]:
@@ -279,40 +209,40 @@ class JetEmailClient:
 
         Returns the answer's object, or `{}` when the API answers with a message only.
         """
-        path = _path("inbound", "domains", uuid, "check")
+        path = path_of("inbound", "domains", uuid, "check")
         result = self._request("POST", path, None, idempotent=True)
-        return {} if result is None else _dict("POST", path, result)
+        return {} if result is None else as_dict("POST", path, result)
 
     # --- forward rules ---
 
     def list_forward_rules(self, domain_uuid: str) -> list[dict[str, Any]]:
         """`GET /inbound/domains/{domain_uuid}/forward-rules`."""
-        path = _path("inbound", "domains", domain_uuid, "forward-rules")
-        return _list_of_dicts("GET", path, self._get(path))
+        path = path_of("inbound", "domains", domain_uuid, "forward-rules")
+        return as_list_of_dicts("GET", path, self._get(path))
 
     def create_forward_rule(self, domain_uuid: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """`POST /inbound/domains/{domain_uuid}/forward-rules`: the new rule.
 
         Not retried when the API may have acted on it (see `create_domain`).
         """
-        path = _path("inbound", "domains", domain_uuid, "forward-rules")
-        return _dict("POST", path, self._request("POST", path, body, idempotent=False))
+        path = path_of("inbound", "domains", domain_uuid, "forward-rules")
+        return as_dict("POST", path, self._request("POST", path, body, idempotent=False))
 
     def get_forward_rule(self, domain_uuid: str, rule_uuid: str) -> dict[str, Any]:
         """`GET /inbound/domains/{domain_uuid}/forward-rules/{rule_uuid}`."""
-        path = _path("inbound", "domains", domain_uuid, "forward-rules", rule_uuid)
-        return _dict("GET", path, self._get(path))
+        path = path_of("inbound", "domains", domain_uuid, "forward-rules", rule_uuid)
+        return as_dict("GET", path, self._get(path))
 
     def update_forward_rule(
         self, domain_uuid: str, rule_uuid: str, body: Mapping[str, Any]
     ) -> None:
         """`PATCH /inbound/domains/{domain_uuid}/forward-rules/{rule_uuid}`."""
-        path = _path("inbound", "domains", domain_uuid, "forward-rules", rule_uuid)
+        path = path_of("inbound", "domains", domain_uuid, "forward-rules", rule_uuid)
         self._request("PATCH", path, body, idempotent=True)
 
     def delete_forward_rule(self, domain_uuid: str, rule_uuid: str) -> None:
         """`DELETE /inbound/domains/{domain_uuid}/forward-rules/{rule_uuid}`."""
-        path = _path("inbound", "domains", domain_uuid, "forward-rules", rule_uuid)
+        path = path_of("inbound", "domains", domain_uuid, "forward-rules", rule_uuid)
         self._request("DELETE", path, None, idempotent=True)
 
     # --- the send path ---
@@ -390,9 +320,9 @@ class JetEmailClient:
     def _connection_error(
         self, method: str, path: str, exc: httpx.RequestError
     ) -> APIConnectionError:
-        """The error for an httpx failure: the first row of `_NO_ANSWER` that matches."""
+        """The error for an httpx failure: the first row of `NO_ANSWER` that matches."""
         _kinds, error_class, what, maybe_processed = next(
-            row for row in _NO_ANSWER if isinstance(exc, row[0])
+            row for row in NO_ANSWER if isinstance(exc, row[0])
         )
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         message = self._scrub(f"{what} to {self.base_url} ({detail})")
@@ -424,9 +354,9 @@ class JetEmailClient:
         return body  # an answer without the envelope: taken as the result itself
 
     def _status_error(self, method: str, path: str, response: httpx.Response) -> APIStatusError:
-        message = self._scrub(_error_message(response))
+        message = self._scrub(error_message(response))
         if response.status_code in (401, 403):
-            message += _auth_hint(self._api_key or "", message)
+            message += auth_hint(self._api_key or "", message)
         retry_after = parse_retry_after(response.headers, time.time())
         return error_for_status(method, path, response.status_code, message, retry_after)
 
@@ -439,81 +369,3 @@ class JetEmailClient:
     def _log_exchange(self, method: str, path: str, outcome: str, started: float) -> None:
         elapsed_ms = (self._clock() - started) * 1000
         logger.debug("%s %s -> %s (%.0f ms)", method, path, outcome, elapsed_ms)
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-_NoAnswerRow = tuple[tuple[type[httpx.RequestError], ...], type[APIConnectionError], str, bool]
-_NO_ANSWER: tuple[_NoAnswerRow, ...] = (
-    # (httpx failures, error class, what happened, maybe_processed), first match wins.
-    # Never sent: no connection was made, or none was free in the pool.
-    ((httpx.ConnectTimeout, httpx.PoolTimeout), APITimeoutError, "no connection", False),
-    ((httpx.ConnectError,), APIConnectionError, "could not connect", False),
-    # Sent, at least in part: the API may have acted on it.
-    ((httpx.TimeoutException,), APITimeoutError, "no answer in time", True),
-    ((httpx.RequestError,), APIConnectionError, "connection lost", True),
-)
-
-
-def _path(*segments: str) -> str:
-    """`/a/b/c` from segments; each is percent-encoded so a uuid cannot change the path."""
-    for segment in segments:
-        if not isinstance(segment, str) or not segment:
-            raise ValueError(f"a uuid must be a non-empty string, not {segment!r}")
-    return "/" + "/".join(quote(segment, safe="") for segment in segments)
-
-
-def _error_message(response: httpx.Response) -> str:
-    """The API's word on a failure: JSON `error`, then `message`, then text, then reason."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict):
-        for field in ("error", "message"):
-            value = body.get(field)
-            if isinstance(value, str) and value.strip():
-                return _truncate(value)
-            if value:  # e.g. {"error": {"field": "domain", ...}}
-                return _truncate(json.dumps(value, separators=(",", ":"), sort_keys=True))
-    text = " ".join(response.text.split())
-    if text:
-        return _truncate(text)
-    return response.reason_phrase or "no message"
-
-
-def _truncate(text: str) -> str:
-    """The API's message on one line (line breaks and runs of spaces become one space), cut
-    to `_MAX_MESSAGE_CHARS`: an error is one line in the user's terminal and CI log."""
-    text = " ".join(text.split())
-    if len(text) <= _MAX_MESSAGE_CHARS:
-        return text
-    return text[: _MAX_MESSAGE_CHARS - 1] + "…"
-
-
-def _auth_hint(api_key: str, message: str) -> str:
-    """What to check after a 401/403, unless the API's message already says it."""
-    if "api_" in message:
-        return ""
-    if not api_key.startswith("api_"):
-        return (
-            " (the configured key does not start with `api_`: only account-management keys "
-            "can manage inbound domains; transactional keys are refused)"
-        )
-    return " (check the API key: it may be mistyped, revoked or of another account)"
-
-
-def _dict(method: str, path: str, result: object) -> dict[str, Any]:
-    if not isinstance(result, dict):
-        raise APIError(method, path, f"unexpected answer: `result` is {_kind(result)}")
-    return result
-
-
-def _list_of_dicts(method: str, path: str, result: object) -> list[dict[str, Any]]:
-    if not isinstance(result, list) or not all(isinstance(item, dict) for item in result):
-        raise APIError(method, path, f"unexpected answer: `result` is {_kind(result)}")
-    return result
-
-
-def _kind(value: object) -> str:
-    return "missing" if value is None else f"a {type(value).__name__}, not the expected shape"

@@ -15,14 +15,10 @@ import httpx
 import pytest
 from helpers import FakeTime, ManualClock
 
+from pulumi_jetemail._process import close_shared_clients, shared_client
 from pulumi_jetemail._ratelimit import RateLimiter
 from pulumi_jetemail._settings import ClientSettings
-from pulumi_jetemail.client import (
-    DEFAULT_TIMEOUT,
-    JetEmailClient,
-    _close_shared_clients,
-    shared_client,
-)
+from pulumi_jetemail.client import DEFAULT_TIMEOUT, JetEmailClient
 from pulumi_jetemail.errors import (
     APIConnectionError,
     APIError,
@@ -112,7 +108,7 @@ def connect(fake_time: FakeTime) -> Iterator[Callable[..., tuple[JetEmailClient,
 @pytest.fixture(autouse=True)
 def _no_shared_clients() -> Iterator[None]:
     yield
-    _close_shared_clients()
+    close_shared_clients()
 
 
 # --- settings -------------------------------------------------------------------------------
@@ -834,7 +830,7 @@ def test_a_429_in_one_thread_holds_every_other_thread() -> None:
 def test_the_tls_context_is_made_once_per_process_and_verifies() -> None:
     import ssl
 
-    from pulumi_jetemail.client import tls_context
+    from pulumi_jetemail._process import tls_context
 
     public = tls_context("https://api.jetemail.com")
     assert tls_context("https://api.eu.example.com") is public  # made once
