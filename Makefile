@@ -68,7 +68,8 @@ demo: pulumi
 bench: pulumi
 	$(PY) benchmarks/run.py
 
-# _surface.py (the typed Python classes) and schema.json, from declarations.py.
+# _surface.py (the typed Python classes), both doors' class statements and schema.json,
+# from RESOURCES (pulumi_jetemail/resources/).
 generate: $(STAMP)
 	$(PY) -m pulumi_jetemail._codegen
 

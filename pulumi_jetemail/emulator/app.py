@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import json
 import math
-import threading
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -24,8 +22,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .faults import AccountLimit, Fault, FaultPlan, method_matches, path_matches, retry_after_header
-from .store import JSON, ApiError, Store
+from .faults import AccountLimit, Fault, FaultPlan, retry_after_header
+from .request_log import RecordedRequest, RequestLog
+from .rules import JSON, ApiError
+from .store import Store
 
 __all__ = ["EmulatorState", "RecordedRequest", "RequestLog", "build_app"]
 
@@ -40,74 +40,6 @@ TRANSACTIONAL_KEY_PREFIX: Final = "transactional_"
 
 class DroppedConnection(Exception):
     """Raised after a response start to make uvicorn close the connection without an answer."""
-
-
-# --- request log ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """One request the emulator saw.
-
-    `body` is the parsed JSON body (None when empty or not JSON). `status` is the status
-    answered, None while in flight or when the connection was dropped. `fault` is the label
-    of the injected fault (`"status 503"`, `"status 502 processed"`, `"drop"`, `"delay 0.5"`)
-    or None.
-    """
-
-    method: str
-    path: str
-    body: JSON
-    status: int | None = None
-    fault: str | None = None
-
-
-def _label(fault: Fault | None) -> str | None:
-    return fault.label if fault is not None else None
-
-
-@dataclass
-class _Entry:
-    record: RecordedRequest
-
-
-class RequestLog:
-    """Every request seen, in arrival order; thread-safe."""
-
-    def __init__(self) -> None:
-        self._entries: list[_Entry] = []
-        self._lock = threading.Lock()
-
-    def add(self, method: str, path: str, body: JSON, fault: Fault | None) -> _Entry:
-        """Record an arriving request and its fault; `finish` fills in the status."""
-        entry = _Entry(RecordedRequest(method, path, body, None, _label(fault)))
-        with self._lock:
-            self._entries.append(entry)
-        return entry
-
-    def finish(self, entry: _Entry, status: int | None) -> None:
-        """Record the status answered (None: dropped)."""
-        with self._lock:
-            entry.record = dataclasses.replace(entry.record, status=status)
-
-    def snapshot(self) -> list[RecordedRequest]:
-        """The records so far."""
-        with self._lock:
-            return [entry.record for entry in self._entries]
-
-    def count(self, method: str | None = None, path: str | None = None) -> int:
-        """How many requests match `method` (any case) and `path` (exact or `prefix*`)."""
-        return sum(
-            1
-            for record in self.snapshot()
-            if (method is None or method_matches(method, record.method))
-            and (path is None or path_matches(path, record.path))
-        )
-
-    def clear(self) -> None:
-        """Forget every record."""
-        with self._lock:
-            self._entries = []
 
 
 # --- shared state ---------------------------------------------------------------------------

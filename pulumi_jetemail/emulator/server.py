@@ -22,7 +22,8 @@ import uvicorn
 
 from .app import DroppedConnection, EmulatorState, RecordedRequest, build_app
 from .faults import AccountLimit, Fault
-from .store import ApiError, Store
+from .rules import ApiError
+from .store import Store
 
 __all__ = ["Emulator"]
 
