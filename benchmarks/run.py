@@ -450,9 +450,10 @@ def bench_preview(
 
 
 BEFORE = {"check_ms": 524.0, "create_ms": 188.0}
-"""Row 6d as 0.1.0 measured it on the 2-core machine this project is built on (median of 9
-runs of this same function against a checkout of 0.1.0): printed beside today's figure, so
-that a change to the start-up path shows as before and after."""
+"""Row 6d as 0.1.0 measured it on the 2-core machine this project is built on (the median of
+five runs of this row, each the median of 9 cold starts, against a checkout of 0.1.0):
+printed beside today's figure, so that a change to the start-up path shows as before and
+after."""
 
 
 def cold_start(
