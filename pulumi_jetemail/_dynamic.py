@@ -152,7 +152,7 @@ class JetEmailProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         lifecycle = self.lifecycle
         inputs = lifecycle.decl.inputs_from(props)
-        result = lifecycle.create(LifecycleCreate(self._connect, inputs))
+        result = lifecycle.create(LifecycleCreate(self._connect, inputs, progress=_progress))
         return CreateResult(result.id, result.state)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -175,6 +175,11 @@ class JetEmailProvider(ResourceProvider):
 
     def _connect(self) -> JetEmailClient:
         return self.client
+
+
+def _progress(message: str) -> None:
+    """A long create's progress: the provider's stderr, which the CLI shows."""
+    log.warning("%s", message)
 
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])

@@ -8,6 +8,8 @@ import pulumi
 
 from ._dynamic import DynamicDoor, JetEmailProvider
 from ._surface import (
+    DomainVerificationArgs,
+    DomainVerificationSurface,
     ForwardRuleArgs,
     ForwardRuleSurface,
     InboundDomainArgs,
@@ -15,6 +17,9 @@ from ._surface import (
 )
 
 __all__ = [
+    "DomainVerification",
+    "DomainVerificationArgs",
+    "DomainVerificationProvider",
     "ForwardRule",
     "ForwardRuleArgs",
     "ForwardRuleProvider",
@@ -52,3 +57,18 @@ class ForwardRule(
 ):
     __doc__ = ForwardRuleSurface.__doc__
     PROVIDER = ForwardRuleProvider()
+
+
+class DomainVerificationProvider(JetEmailProvider, resource="DomainVerification"):
+    """The dynamic provider behind DomainVerification."""
+
+
+class DomainVerification(
+    DynamicDoor,
+    DomainVerificationSurface,
+    pulumi.dynamic.Resource,
+    module="jetemail",
+    name="DomainVerification",
+):
+    __doc__ = DomainVerificationSurface.__doc__
+    PROVIDER = DomainVerificationProvider()

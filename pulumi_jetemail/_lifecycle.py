@@ -107,6 +107,10 @@ class _Call:
         return self.connect()
 
 
+def _quiet(_message: str) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class CreateRequest(_Call):
     inputs: Mapping[str, Any]
@@ -114,6 +118,8 @@ class CreateRequest(_Call):
     """A preview: say what the outputs will be, send nothing."""
     timeout: float | None = None
     """Seconds the engine allows (`customTimeouts.create`), when it says."""
+    progress: Callable[[str], None] = _quiet
+    """Where a long create says how it is getting on (the CLI's status line, or its log)."""
 
 
 @dataclass(frozen=True)

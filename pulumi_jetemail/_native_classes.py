@@ -8,6 +8,8 @@ import pulumi
 
 from ._native_door import NativeDoor
 from ._surface import (
+    DomainVerificationArgs,
+    DomainVerificationSurface,
     ForwardRuleArgs,
     ForwardRuleSurface,
     InboundDomainArgs,
@@ -15,6 +17,8 @@ from ._surface import (
 )
 
 __all__ = [
+    "DomainVerification",
+    "DomainVerificationArgs",
     "ForwardRule",
     "ForwardRuleArgs",
     "InboundDomain",
@@ -38,3 +42,12 @@ class ForwardRule(
     resource="ForwardRule",
 ):
     __doc__ = ForwardRuleSurface.__doc__
+
+
+class DomainVerification(
+    NativeDoor,
+    DomainVerificationSurface,
+    pulumi.CustomResource,
+    resource="DomainVerification",
+):
+    __doc__ = DomainVerificationSurface.__doc__

@@ -16,6 +16,8 @@ from typing_extensions import Required, Self, TypedDict
 __all__ = [
     "DnsRecord",
     "DnsRecordArgs",
+    "DomainVerificationArgs",
+    "DomainVerificationSurface",
     "ForwardRuleArgs",
     "ForwardRuleSurface",
     "InboundDomainArgs",
@@ -303,6 +305,112 @@ class ForwardRuleSurface:
         self,
         resource_name: str,
         args: ForwardRuleArgs | None,
+        opts: pulumi.ResourceOptions | None,
+        keywords: dict[str, Any],
+    ) -> None:
+        raise NotImplementedError
+
+
+@dataclass(kw_only=True)
+class DomainVerificationArgs:
+    """The inputs of a DomainVerification."""
+    domain_uuid: pulumi.Input[str]
+    """The uuid of the forward-mode InboundDomain to wait for: pass domain.id. Changing it
+    replaces (waits again)."""
+    records: pulumi.Input[Sequence[pulumi.Input[Literal['mx', 'dkim', 'spf', 'dmarc']]]] | None = None
+    """The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all
+    four, which forward mode needs before mail flows). Changing it replaces."""
+    timeout_seconds: pulumi.Input[int] | None = None
+    """How long the create waits, in seconds (default 600). The native provider takes the
+    engine's `customTimeouts.create` first, when the program sets it."""
+    poll_seconds: pulumi.Input[int] | None = None
+    """Seconds before the first re-check (default 10); each wait after is half as long again,
+    up to a minute."""
+
+
+class DomainVerificationSurface:
+    """A wait for a forward-mode inbound domain's DNS records to verify: its create asks
+    JetEmail to check them, again and again with backoff inside the provider's request
+    budget, until every wanted record verifies or the time is up (then it fails, naming
+    each record still to publish, and leaves nothing in state). Refresh reads the flags
+    again without asking for a check; delete removes nothing at JetEmail. (The typed
+    surface: annotations and signatures.)"""
+    domain_uuid: pulumi.Output[str]
+    """The uuid of the forward-mode InboundDomain to wait for: pass domain.id. Changing it
+    replaces (waits again)."""
+    records: pulumi.Output[list[Literal['mx', 'dkim', 'spf', 'dmarc']]]
+    """The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all
+    four, which forward mode needs before mail flows). Changing it replaces."""
+    timeout_seconds: pulumi.Output[int | None]
+    """How long the create waits, in seconds (default 600). The native provider takes the
+    engine's `customTimeouts.create` first, when the program sets it."""
+    poll_seconds: pulumi.Output[int]
+    """Seconds before the first re-check (default 10); each wait after is half as long again,
+    up to a minute."""
+    domain: pulumi.Output[str]
+    """The domain's name."""
+    forward_mx_verified: pulumi.Output[bool]
+    """Whether the MX record verifies, as JetEmail last checked it (refresh reads it again)."""
+    forward_dkim_verified: pulumi.Output[bool]
+    """Whether the DKIM CNAME verifies, as JetEmail last checked it (refresh reads it again)."""
+    forward_spf_verified: pulumi.Output[bool]
+    """Whether the SPF TXT record verifies, as JetEmail last checked it (refresh reads it
+    again)."""
+    forward_dmarc_verified: pulumi.Output[bool]
+    """Whether the DMARC TXT record verifies, as JetEmail last checked it (refresh reads it
+    again)."""
+    verified: pulumi.Output[bool]
+    """Whether every wanted record verifies (false after a refresh that saw one drop)."""
+    verified_at: pulumi.Output[int]
+    """When every wanted record verified, in unix seconds."""
+
+    @overload
+    def __init__(
+        self, resource_name: str, args: DomainVerificationArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        resource_name: str,
+        args: None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        domain_uuid: pulumi.Input[str],
+        records: pulumi.Input[Sequence[pulumi.Input[Literal['mx', 'dkim', 'spf', 'dmarc']]]] | None = None,
+        timeout_seconds: pulumi.Input[int] | None = None,
+        poll_seconds: pulumi.Input[int] | None = None,
+    ) -> None: ...
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: DomainVerificationArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **keywords: Any,
+    ) -> None:
+        """Declare a DomainVerification, with `DomainVerificationArgs` or keyword inputs (a
+        keyword given wins over the same field of `args`)."""
+        self._register(resource_name, args, opts, keywords)
+
+    @classmethod
+    def get(
+        cls,
+        resource_name: str,
+        id: pulumi.Input[str],
+        domain_uuid: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> Self:
+        """Look up an existing DomainVerification, read-only (it is not managed), by its id
+        and its domain_uuid."""
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+        lookup: dict[str, Any] = {"domain_uuid": domain_uuid}
+        return cls(resource_name, None, opts, **lookup)
+
+    def _register(
+        self,
+        resource_name: str,
+        args: DomainVerificationArgs | None,
         opts: pulumi.ResourceOptions | None,
         keywords: dict[str, Any],
     ) -> None:

@@ -80,14 +80,17 @@ class JetEmailPlugin(provider_grpc.ResourceProviderServicer):
 
     def _warn(self, message: str, urn: str = "") -> None:
         """A warning the CLI shows, through the engine's log service."""
+        self._log(engine_pb2.WARNING, message, urn)
+
+    def _log(self, severity: Any, message: str, urn: str) -> None:
+        """A line the CLI shows under the resource, through the engine's log service (else
+        on stderr)."""
         try:
             if self._log_stub is None and self._engine:
                 channel = grpc.insecure_channel(self._engine)
                 self._log_stub = engine_pb2_grpc.EngineStub(channel)
             if self._log_stub is not None:
-                request = engine_pb2.LogRequest(
-                    severity=engine_pb2.WARNING, message=message, urn=urn
-                )
+                request = engine_pb2.LogRequest(severity=severity, message=message, urn=urn)
                 self._log_stub.Log(request, timeout=5)
                 return
         except grpc.RpcError:
@@ -214,6 +217,7 @@ class JetEmailPlugin(provider_grpc.ResourceProviderServicer):
             decl.inputs_from(props.values),
             preview=request.preview,
             timeout=request.timeout or None,
+            progress=lambda message: self._log(engine_pb2.INFO, message, request.urn),
         )
         result = self._guarded(context, lambda: lifecycle.create(call))
         return provider_pb2.CreateResponse(

@@ -37,6 +37,20 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--latency", type=float, default=0.0, metavar="S", help="seconds added to every answer"
     )
+    parser.add_argument(
+        "--verify-after-checks",
+        type=int,
+        default=None,
+        metavar="N",
+        help="a new domain's DNS records verify at its N-th DNS check (never, by default)",
+    )
+    parser.add_argument(
+        "--verify-after-seconds",
+        type=float,
+        default=None,
+        metavar="S",
+        help="a new domain's DNS records verify at its first DNS check S seconds after create",
+    )
     return parser
 
 
@@ -53,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             lockout_seconds=args.lockout,
             latency=args.latency,
         )
+        if args.verify_after_checks is not None or args.verify_after_seconds is not None:
+            emulator.verify_after(
+                checks=args.verify_after_checks, seconds=args.verify_after_seconds
+            )
     except ValueError as exc:
         parser.error(str(exc))
     done = threading.Event()

@@ -23,7 +23,7 @@ import uvicorn
 from .app import DroppedConnection, EmulatorState, RecordedRequest, build_app
 from .faults import AccountLimit, Fault
 from .rules import ApiError
-from .store import Store
+from .store import Store, VerifyPlan
 
 __all__ = ["Emulator"]
 
@@ -308,6 +308,28 @@ class Emulator:
         """
         try:
             self._state.store.set_dns_verified(uuid, flags)
+        except ApiError as exc:
+            raise _translated(exc) from None
+
+    def verify_after(
+        self,
+        uuid: str | None = None,
+        *,
+        checks: int | None = None,
+        seconds: float | None = None,
+        flags: tuple[str, ...] = ("mx", "dkim", "spf", "dmarc"),
+    ) -> None:
+        """Make a domain's DNS records verify, as they would once published: at the check
+        (`POST …/check`) that is the `checks`-th from now, or at the first check `seconds`
+        from now. `flags` says which of mx, dkim, spf and dmarc verify then. With no `uuid`,
+        every domain created from now on gets that plan (until `reset()`)."""
+        plan = VerifyPlan(checks=checks, seconds=seconds, flags=tuple(flags))  # checks the args
+        store = self._state.store
+        if uuid is None:
+            store.new_domain_plan = lambda: VerifyPlan(checks=checks, seconds=seconds, flags=flags)
+            return
+        try:
+            store.verify_after(uuid, plan)
         except ApiError as exc:
             raise _translated(exc) from None
 

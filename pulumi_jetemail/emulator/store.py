@@ -8,8 +8,10 @@ from __future__ import annotations
 import copy
 import secrets
 import threading
+import time
 import uuid as uuid_module
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from .rules import (
     DNS_FLAGS,
@@ -32,7 +34,37 @@ from .rules import (
     validated_create,
 )
 
-__all__ = ["ApiError", "Store"]
+__all__ = ["ApiError", "Store", "VerifyPlan"]
+
+
+@dataclass
+class VerifyPlan:
+    """When a domain's DNS records verify: after this many `POST …/check` calls, or this many
+    seconds after the plan was made (whichever comes first); the flags it then sets."""
+
+    checks: int | None = None
+    seconds: float | None = None
+    flags: tuple[str, ...] = tuple(DNS_FLAGS)
+    made: float = field(default_factory=time.monotonic)
+    seen: int = 0
+
+    def __post_init__(self) -> None:
+        if self.checks is None and self.seconds is None:
+            raise ValueError("say when the records verify: checks=N or seconds=S")
+        if (self.checks is not None and self.checks < 0) or (
+            self.seconds is not None and self.seconds < 0
+        ):
+            raise ValueError("checks and seconds must not be negative")
+        unknown = sorted(set(self.flags) - set(DNS_FLAGS))
+        if unknown:
+            raise ValueError(f"unknown DNS flag(s) {unknown}: use {', '.join(DNS_FLAGS)}")
+
+    def due(self) -> bool:
+        """Whether the records verify at this check (counted)."""
+        self.seen += 1
+        by_checks = self.checks is not None and self.seen >= self.checks
+        by_time = self.seconds is not None and time.monotonic() - self.made >= self.seconds
+        return by_checks or by_time
 
 
 class Store:
@@ -46,12 +78,17 @@ class Store:
         self._lock = threading.RLock()
         self._domains: dict[str, dict[str, JSON]] = {}
         self._rules: dict[str, dict[str, dict[str, JSON]]] = {}
+        self._plans: dict[str, VerifyPlan] = {}
+        self.new_domain_plan: Callable[[], VerifyPlan] | None = None
+        """A plan for every domain created from then on (`--verify-after-checks`...)."""
 
     def reset(self) -> None:
-        """Forget every domain and rule."""
+        """Forget every domain, rule and verification plan."""
         with self._lock:
             self._domains.clear()
             self._rules.clear()
+            self._plans.clear()
+            self.new_domain_plan = None
 
     # --- inbound domains ---------------------------------------------------------------
 
@@ -73,6 +110,8 @@ class Store:
             }
             self._domains[record["uuid"]] = record
             self._rules[record["uuid"]] = {}
+            if self.new_domain_plan is not None:
+                self._plans[record["uuid"]] = self.new_domain_plan()
             return created_answer(record)
 
     def list_domains(self) -> list[dict[str, JSON]]:
@@ -103,10 +142,23 @@ class Store:
             self._rules.pop(body["uuid"], None)
 
     def check_domain(self, uuid: str) -> dict[str, JSON]:
-        """`POST /inbound/domains/{uuid}/check`: the four `forward_*_verified` flags."""
+        """`POST /inbound/domains/{uuid}/check`: re-check the records (a domain's plan may say
+        they verify now), then the four `forward_*_verified` flags."""
         with self._lock:
             record = self._find_domain(uuid)
+            plan = self._plans.get(uuid)
+            if plan is not None and plan.due():
+                for name in plan.flags:
+                    record[DNS_FLAGS[name]] = 1
+                del self._plans[uuid]
             return {flag: record[flag] for flag in DNS_FLAGS.values()}
+
+    def verify_after(self, uuid: str, plan: VerifyPlan) -> None:
+        """The domain's records verify as `plan` says (at a check, as JetEmail would see
+        them once published)."""
+        with self._lock:
+            self._find_domain(uuid)
+            self._plans[uuid] = plan
 
     # --- forward rules -------------------------------------------------------------------
 

@@ -6,13 +6,14 @@ lifecycle), and `RESOURCES`, the one list of them. To add a resource: a folder l
 from __future__ import annotations
 
 from .._registry import ResourceType
-from . import forward_rule, inbound_domain
+from . import domain_verification, forward_rule, inbound_domain
 
 __all__ = ["RESOURCES", "resource_named"]
 
 RESOURCES: tuple[ResourceType, ...] = (
     inbound_domain.RESOURCE,
     forward_rule.RESOURCE,
+    domain_verification.RESOURCE,
 )
 
 

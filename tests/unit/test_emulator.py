@@ -707,3 +707,77 @@ def test_cli_refuses_a_non_account_key(capsys: pytest.CaptureFixture[str]) -> No
         cli_main(["--port", "0", "--api-key", "sk_x"])
     assert exited.value.code == 2
     assert "api_" in capsys.readouterr().err
+
+
+# --- DNS verification plans ------------------------------------------------------------------
+
+
+def _check(api: httpx.Client, uuid: str) -> dict[str, Any]:
+    response = api.post(f"/inbound/domains/{uuid}/check")
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()["result"]
+    return result
+
+
+def test_records_verify_at_the_planned_check(emu: Emulator, api: httpx.Client) -> None:
+    uuid = create(api, FORWARD)["uuid"]
+    emu.verify_after(uuid, checks=2, flags=("mx", "spf"))
+    assert _check(api, uuid) == dict.fromkeys(FLAGS, 0)
+    second = _check(api, uuid)
+    assert second == {**dict.fromkeys(FLAGS, 0), FLAGS[0]: 1, FLAGS[2]: 1}
+    assert {k: settings(api, uuid)[k] for k in FLAGS} == second  # GET says so too
+    emu.set_dns_verified(uuid, mx=False)  # a flag dropped later stays dropped
+    assert _check(api, uuid)[FLAGS[0]] == 0
+
+
+def test_records_verify_at_the_first_check_after_a_delay(emu: Emulator, api: httpx.Client) -> None:
+    uuid = create(api, FORWARD)["uuid"]
+    emu.verify_after(uuid, seconds=0)
+    assert _check(api, uuid) == dict.fromkeys(FLAGS, 1)
+
+
+def test_a_plan_for_every_new_domain_and_its_mistakes(emu: Emulator, api: httpx.Client) -> None:
+    emu.verify_after(checks=1)
+    uuid = create(api, FORWARD)["uuid"]
+    assert _check(api, uuid) == dict.fromkeys(FLAGS, 1)
+    with pytest.raises(ValueError, match="checks=N or seconds=S"):
+        emu.verify_after(uuid)
+    with pytest.raises(ValueError, match="unknown DNS flag"):
+        emu.verify_after(uuid, checks=1, flags=("mxx",))
+    with pytest.raises(KeyError):
+        emu.verify_after("00000000-0000-4000-8000-000000000000", checks=1)
+    emu.reset()  # forgets the plan for new domains
+    uuid = create(api, FORWARD)["uuid"]
+    assert _check(api, uuid) == dict.fromkeys(FLAGS, 0)
+
+
+def test_cli_verify_after_checks_reaches_new_domains() -> None:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pulumi_jetemail.emulator",
+            "--port",
+            "0",
+            "--verify-after-checks",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    stdout = process.stdout
+    assert stdout is not None
+    threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
+    try:
+        url = lines.get(timeout=20).strip()
+        headers = {"Authorization": "Bearer api_test"}
+        with httpx.Client(base_url=url, headers=headers, timeout=5) as api:
+            uuid = create(api, FORWARD)["uuid"]
+            assert _check(api, uuid) == dict.fromkeys(FLAGS, 0)
+            assert _check(api, uuid) == dict.fromkeys(FLAGS, 1)
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0, stderr

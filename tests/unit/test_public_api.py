@@ -13,6 +13,8 @@ PUBLIC = {
     "InboundDomainArgs",
     "ForwardRule",
     "ForwardRuleArgs",
+    "DomainVerification",
+    "DomainVerificationArgs",
     "JetEmailError",
     "ConfigError",
     "APIError",
