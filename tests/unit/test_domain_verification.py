@@ -159,7 +159,7 @@ def test_a_domain_not_in_forward_mode_is_refused_before_any_check(
         {"domain": "hooks.example.com", "delivery_type": "webhook", "webhook_url": "https://h.x/"}
     )["uuid"]
     inputs = _inputs(life, domain_uuid=uuid)
-    with pytest.raises(JetEmailError, match="delivery_type 'webhook'.*forward"):
+    with pytest.raises(JetEmailError, match=r"delivery_type 'webhook'.*forward"):
         life.create(CreateRequest(lambda: client, inputs))
     assert checks(emu) == 0
 
