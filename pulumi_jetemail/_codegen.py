@@ -17,15 +17,16 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from . import resources as _resources
+from . import functions as _functions, resources as _resources
 from ._declare import Declaration, Prop, Type
-from ._registry import PACKAGE, ResourceType
+from ._registry import PACKAGE, FunctionType, ResourceType
 from ._settings import PROVIDER_CONFIG
 
 HERE = Path(__file__).resolve().parent
 SURFACE = HERE / "_surface.py"
 NATIVE_CLASSES = HERE / "_native_classes.py"
 DYNAMIC_CLASSES = HERE / "_dynamic_classes.py"
+NATIVE_FUNCTIONS = HERE / "_native_functions.py"
 SCHEMA = HERE / "schema.json"
 
 
@@ -40,7 +41,7 @@ def _declarations(found: tuple[ResourceType, ...] | None) -> tuple[Declaration, 
 def _py(t: Type, *, inputs: bool) -> str:
     """The Python annotation of a type (inputs accept Outputs inside containers)."""
     if t.kind == "string":
-        return f"Literal[{', '.join(repr(v) for v in t.enum)}]" if t.enum else "str"
+        return f"Literal[{', '.join(json.dumps(v) for v in t.enum)}]" if t.enum else "str"
     if t.kind in ("integer", "boolean", "number"):
         return {"integer": "int", "boolean": "bool", "number": "float"}[t.kind]
     assert t.items is not None or t.kind in ("object", "one_of")
@@ -73,8 +74,9 @@ def _input_annotation(p: Prop) -> str:
 
 
 def _object_types(decls: tuple[Declaration, ...]) -> list[Type]:
+    """The object types of `decls` and of the functions, each once, in order."""
     seen: dict[str, Type] = {}
-    for decl in decls:
+    for decl in (*decls, *(d for f in _functions.FUNCTIONS for d in (f.args, f.result))):
         for p in decl.props:
             for t in p.type.objects():
                 seen.setdefault(t.name, t)
@@ -270,8 +272,30 @@ def schema(version: str = "0.0.0", found: tuple[ResourceType, ...] | None = None
         "config": {"variables": config},
         "provider": {"description": PROVIDER_CONFIG.description, "inputProperties": config},
         "resources": resources,
+        "functions": {f.token: _function_spec(f) for f in _functions.FUNCTIONS},
         "types": types,
         "language": {"python": {"packageName": "pulumi_jetemail_sdk"}},
+    }
+
+
+def _function_spec(function: FunctionType) -> dict[str, Any]:
+    def described(p: Prop) -> dict[str, Any]:
+        return {
+            **_spec(p.type),
+            "description": p.description,
+            **({"secret": True} if p.secret else {}),
+        }
+
+    return {
+        "description": function.description,
+        "inputs": {
+            "properties": {p.camel: described(p) for p in function.args.props},
+            "required": [p.camel for p in function.args.props if p.required],
+        },
+        "outputs": {
+            "properties": {p.camel: described(p) for p in function.result.props},
+            "required": [p.camel for p in function.result.props],
+        },
     }
 
 
@@ -328,6 +352,66 @@ def dynamic_classes(found: tuple[ResourceType, ...] | None = None) -> str:
     return _door_module(doc, door, surfaces, every, body)
 
 
+def _result_class(function: FunctionType) -> str:
+    name = f"{function.name[:1].upper()}{function.name[1:]}Result"
+    out = f"\n\n@dataclass(frozen=True)\nclass {name}:\n"
+    out += _doc(f"What `{function.python_name}` answers: {function.result.description}", "    ")
+    out += "\n"
+    for p in function.result.props:
+        out += f"    {p.name}: {_py(p.type, inputs=False)}\n"
+        out += _doc(p.description, "    ")
+    return out
+
+
+def _function(function: FunctionType) -> str:
+    result = f"{function.name[:1].upper()}{function.name[1:]}Result"
+    plain = "".join(
+        f"    {p.name}: {_py(p.type, inputs=False)}{'' if p.required else ' | None = None'},\n"
+        for p in function.args.props
+    )
+    inputs = "".join(
+        f"    {p.name}: pulumi.Input[{_py(p.type, inputs=True)}]"
+        f"{'' if p.required else ' | None = None'},\n"
+        for p in function.args.props
+    )
+    args = ", ".join(f'"{p.name}": {p.name}' for p in function.args.props)
+    described = " ".join(f"`{p.name}`: {p.description}" for p in function.args.props)
+    out = f"\n\ndef {function.python_name}(\n    *,\n{plain}"
+    out += f"    opts: pulumi.InvokeOptions | None = None,\n) -> {result}:\n"
+    out += _doc(f"{function.description} {described}", "    ")
+    out += f"    args = {{{args}}}\n"
+    out += f'    return invoke({result}, "{function.name}", args, opts)\n'
+    out += f"\n\ndef {function.python_name}_output(\n    *,\n{inputs}"
+    out += f"    opts: pulumi.InvokeOutputOptions | None = None,\n) -> pulumi.Output[{result}]:\n"
+    out += _doc(f"`{function.python_name}` with inputs that may be Outputs.", "    ")
+    out += f"    args = {{{args}}}\n"
+    out += f'    return invoke_output({result}, "{function.name}", args, opts)\n'
+    return out
+
+
+def native_functions() -> str:
+    """The text of `_native_functions.py`: each function's typed wrappers and result class."""
+    names: list[str] = []
+    body = ""
+    for function in _functions.FUNCTIONS:
+        result = f"{function.name[:1].upper()}{function.name[1:]}Result"
+        names += [function.python_name, f"{function.python_name}_output", result]
+        body += _result_class(function) + _function(function)
+    types = sorted(t.name for t in _object_types(()))
+    head = _doc(
+        f"The native plugin's functions as typed Python calls, exported by "
+        f"`pulumi_jetemail.native` ({_GENERATED}).",
+        "",
+    )
+    out = f"{head}\nfrom __future__ import annotations\n\nfrom dataclasses import dataclass\n"
+    out += "from typing import Literal\n\n"
+    out += "import pulumi\n\nfrom ._native_door import invoke, invoke_output\n"
+    if types:
+        out += "from ._surface import (\n" + "".join(f"    {n},\n" for n in types) + ")\n"
+    out += "\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in sorted(names)) + "]\n"
+    return out + body
+
+
 # ------------------------------------------------------------------------------- main
 
 
@@ -336,6 +420,7 @@ def main(argv: list[str]) -> int:
         SURFACE: surface(),
         NATIVE_CLASSES: native_classes(),
         DYNAMIC_CLASSES: dynamic_classes(),
+        NATIVE_FUNCTIONS: native_functions(),
         SCHEMA: schema_text(),
     }
     if "--check" in argv:

@@ -102,6 +102,28 @@ class Type:
                     return choice.coerce(value)
         return value
 
+    def keys(self, value: Any, *, to_camel: bool) -> Any:
+        """`value` with the keys of every object this type holds spelled as the wire spells
+        them (`to_camel`: `tls_enabled` → `tlsEnabled`) or back; keys not declared are kept."""
+        if self.kind in ("array", "map") and self.items is not None:
+            if self.kind == "array" and isinstance(value, list):
+                return [self.items.keys(v, to_camel=to_camel) for v in value]
+            if self.kind == "map" and isinstance(value, Mapping):
+                return {k: self.items.keys(v, to_camel=to_camel) for k, v in value.items()}
+        if self.kind == "object" and isinstance(value, Mapping):
+            by = {(p.name if to_camel else p.camel): p for p in self.fields}
+            return {
+                ((by[k].camel if to_camel else by[k].name) if k in by else k): (
+                    by[k].type.keys(v, to_camel=to_camel) if k in by else v
+                )
+                for k, v in value.items()
+            }
+        if self.kind == "one_of":
+            for choice in self.choices:
+                if choice.kind in ("object", "map") and isinstance(value, Mapping):
+                    return choice.keys(value, to_camel=to_camel)
+        return value
+
 
 STRING, INTEGER, BOOLEAN = Type("string"), Type("integer"), Type("boolean")
 

@@ -4,17 +4,22 @@ provider. The class statements themselves are generated (`_native_classes.py`)."
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar, TypeVar
 
 import pulumi
 
+from ._declare import Declaration
 from ._program import integer_outputs, registration
-from ._registry import PACKAGE, ResourceType
+from ._registry import PACKAGE, FunctionType, ResourceType
 from ._settings import PROVIDER_CONFIG
 from ._surface import ProviderSurface
+from .functions import function_named
 from .resources import resource_named
 
-__all__ = ["NativeDoor", "Provider"]
+__all__ = ["NativeDoor", "Provider", "invoke", "invoke_output"]
+
+_R = TypeVar("_R")
 
 
 class Provider(ProviderSurface, pulumi.ProviderResource):
@@ -63,3 +68,47 @@ class NativeDoor:
     def translate_input_property(self, prop: str) -> str:
         found = self.RESOURCE.declaration.by_name.get(prop)
         return found.camel if found is not None else prop
+
+
+# -------------------------------------------------------------------------- functions
+
+
+def _function(name: str) -> FunctionType:
+    found = function_named(name)
+    if found is None:
+        raise TypeError(f"no function {name!r} in FUNCTIONS")
+    return found
+
+
+def _wire_args(args: Declaration, values: Mapping[str, Any]) -> dict[str, Any]:
+    return {p.camel: values[p.name] for p in args.props if values.get(p.name) is not None}
+
+
+def _result(cls: type[_R], function: FunctionType, raw: Mapping[str, Any]) -> _R:
+    values = {
+        p.name: p.type.coerce(p.type.keys(raw.get(p.camel), to_camel=False))
+        for p in function.result.props
+    }
+    return cls(**values)
+
+
+def invoke(
+    cls: type[_R], name: str, args: Mapping[str, Any], opts: pulumi.InvokeOptions | None
+) -> _R:
+    """Call a function of the native plugin; its result as `cls` (the generated wrappers)."""
+    function = _function(name)
+    raw = pulumi.runtime.invoke(function.token, _wire_args(function.args, args), opts).value
+    return _result(cls, function, raw or {})
+
+
+def invoke_output(
+    cls: type[_R],
+    name: str,
+    args: Mapping[str, Any],
+    opts: pulumi.InvokeOutputOptions | None,
+) -> pulumi.Output[_R]:
+    """`invoke` with inputs that may be Outputs: the result as an Output."""
+    function = _function(name)
+    wire = {p.camel: args[p.name] for p in function.args.props if args.get(p.name) is not None}
+    raw = pulumi.runtime.invoke_output(function.token, wire, opts)
+    return raw.apply(lambda value: _result(cls, function, value or {}))

@@ -19,6 +19,8 @@ __all__ = [
     "DomainVerificationArgs",
     "DomainVerificationSurface",
     "ForwardRuleArgs",
+    "ForwardRuleInfo",
+    "ForwardRuleInfoArgs",
     "ForwardRuleSurface",
     "InboundDomainArgs",
     "InboundDomainSurface",
@@ -72,6 +74,42 @@ class DnsRecord(TypedDict, total=False):
     """The MX preference (MX records only)."""
 
 
+class ForwardRuleInfoArgs(TypedDict, total=False):
+    """A forward rule as JetEmail has it. (input)"""
+    localpart: Required[pulumi.Input[str]]
+    """The address part before '@' to forward, or '*' for a catch-all. Stored lowercase;
+    changing it replaces the rule."""
+    destination: Required[pulumi.Input[str]]
+    """Where mail is forwarded: a bare address 'local@domain'. It receives a verification
+    mail; the rule forwards nothing until it is verified."""
+    active: Required[pulumi.Input[bool]]
+    """Whether the rule forwards mail (default true)."""
+    uuid: Required[pulumi.Input[str]]
+    """The rule's id at JetEmail (also the resource id)."""
+    verified: Required[pulumi.Input[bool]]
+    """Whether the destination confirmed its verification mail (refresh updates it)."""
+    created_at: Required[pulumi.Input[int]]
+    """When the rule was created, in unix seconds."""
+
+
+class ForwardRuleInfo(TypedDict, total=False):
+    """A forward rule as JetEmail has it."""
+    localpart: Required[str]
+    """The address part before '@' to forward, or '*' for a catch-all. Stored lowercase;
+    changing it replaces the rule."""
+    destination: Required[str]
+    """Where mail is forwarded: a bare address 'local@domain'. It receives a verification
+    mail; the rule forwards nothing until it is verified."""
+    active: Required[bool]
+    """Whether the rule forwards mail (default true)."""
+    uuid: Required[str]
+    """The rule's id at JetEmail (also the resource id)."""
+    verified: Required[bool]
+    """Whether the destination confirmed its verification mail (refresh updates it)."""
+    created_at: Required[int]
+    """When the rule was created, in unix seconds."""
+
+
 @dataclass(kw_only=True)
 class InboundDomainArgs:
     """The inputs of an InboundDomain."""
@@ -79,7 +117,7 @@ class InboundDomainArgs:
     """The domain that receives mail, e.g. 'example.com' (JetEmail asks for a primary domain,
     not mail.example.com). Stored lowercase without a trailing dot. Changing it replaces
     the resource."""
-    delivery_type: pulumi.Input[Literal['smtp', 'webhook', 'forward']]
+    delivery_type: pulumi.Input[Literal["smtp", "webhook", "forward"]]
     """How mail is handed on: 'smtp' (relay to your servers), 'webhook' (POST each message to
     a URL) or 'forward' (per-address forward rules)."""
     smtp_servers: pulumi.Input[Sequence[pulumi.Input[str | SmtpServerArgs]]] | None = None
@@ -88,7 +126,7 @@ class InboundDomainArgs:
     webhook_url: pulumi.Input[str] | None = None
     """webhook mode only, required there: the absolute http(s) URL that receives each
     message."""
-    webhook_method: pulumi.Input[Literal['POST', 'PUT']] | None = None
+    webhook_method: pulumi.Input[Literal["POST", "PUT"]] | None = None
     """webhook mode only: 'POST' (default) or 'PUT'."""
     webhook_headers: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
     """webhook mode only: extra headers sent with each delivery (secret; the API never
@@ -115,7 +153,7 @@ class InboundDomainSurface:
     """The domain that receives mail, e.g. 'example.com' (JetEmail asks for a primary domain,
     not mail.example.com). Stored lowercase without a trailing dot. Changing it replaces
     the resource."""
-    delivery_type: pulumi.Output[Literal['smtp', 'webhook', 'forward']]
+    delivery_type: pulumi.Output[Literal["smtp", "webhook", "forward"]]
     """How mail is handed on: 'smtp' (relay to your servers), 'webhook' (POST each message to
     a URL) or 'forward' (per-address forward rules)."""
     smtp_servers: pulumi.Output[list[str | SmtpServer] | None]
@@ -124,7 +162,7 @@ class InboundDomainSurface:
     webhook_url: pulumi.Output[str | None]
     """webhook mode only, required there: the absolute http(s) URL that receives each
     message."""
-    webhook_method: pulumi.Output[Literal['POST', 'PUT'] | None]
+    webhook_method: pulumi.Output[Literal["POST", "PUT"] | None]
     """webhook mode only: 'POST' (default) or 'PUT'."""
     webhook_headers: pulumi.Output[dict[str, str] | None]
     """webhook mode only: extra headers sent with each delivery (secret; the API never
@@ -143,7 +181,7 @@ class InboundDomainSurface:
     false). An adopted domain's webhook_secret is empty: the API shows it only at create."""
     uuid: pulumi.Output[str]
     """The domain's id at JetEmail (also the resource id)."""
-    status: pulumi.Output[Literal['active', 'disabled']]
+    status: pulumi.Output[Literal["active", "disabled"]]
     """'active' or 'disabled', as the API reports it."""
     webhook_secret: pulumi.Output[str]
     """Key of the HMAC signature on webhook deliveries (secret). The API returns it at create
@@ -175,10 +213,10 @@ class InboundDomainSurface:
         opts: pulumi.ResourceOptions | None = None,
         *,
         domain: pulumi.Input[str],
-        delivery_type: pulumi.Input[Literal['smtp', 'webhook', 'forward']],
+        delivery_type: pulumi.Input[Literal["smtp", "webhook", "forward"]],
         smtp_servers: pulumi.Input[Sequence[pulumi.Input[str | SmtpServerArgs]]] | None = None,
         webhook_url: pulumi.Input[str] | None = None,
-        webhook_method: pulumi.Input[Literal['POST', 'PUT']] | None = None,
+        webhook_method: pulumi.Input[Literal["POST", "PUT"]] | None = None,
         webhook_headers: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         webhook_timeout: pulumi.Input[int] | None = None,
         webhook_retry_count: pulumi.Input[int] | None = None,
@@ -317,7 +355,7 @@ class DomainVerificationArgs:
     domain_uuid: pulumi.Input[str]
     """The uuid of the forward-mode InboundDomain to wait for: pass domain.id. Changing it
     replaces (waits again)."""
-    records: pulumi.Input[Sequence[pulumi.Input[Literal['mx', 'dkim', 'spf', 'dmarc']]]] | None = None
+    records: pulumi.Input[Sequence[pulumi.Input[Literal["mx", "dkim", "spf", "dmarc"]]]] | None = None
     """The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all
     four, which forward mode needs before mail flows). Changing it replaces."""
     timeout_seconds: pulumi.Input[int] | None = None
@@ -338,7 +376,7 @@ class DomainVerificationSurface:
     domain_uuid: pulumi.Output[str]
     """The uuid of the forward-mode InboundDomain to wait for: pass domain.id. Changing it
     replaces (waits again)."""
-    records: pulumi.Output[list[Literal['mx', 'dkim', 'spf', 'dmarc']]]
+    records: pulumi.Output[list[Literal["mx", "dkim", "spf", "dmarc"]]]
     """The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all
     four, which forward mode needs before mail flows). Changing it replaces."""
     timeout_seconds: pulumi.Output[int | None]
@@ -377,7 +415,7 @@ class DomainVerificationSurface:
         opts: pulumi.ResourceOptions | None = None,
         *,
         domain_uuid: pulumi.Input[str],
-        records: pulumi.Input[Sequence[pulumi.Input[Literal['mx', 'dkim', 'spf', 'dmarc']]]] | None = None,
+        records: pulumi.Input[Sequence[pulumi.Input[Literal["mx", "dkim", "spf", "dmarc"]]]] | None = None,
         timeout_seconds: pulumi.Input[int] | None = None,
         poll_seconds: pulumi.Input[int] | None = None,
     ) -> None: ...

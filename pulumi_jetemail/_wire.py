@@ -59,8 +59,8 @@ class Props:
 
 
 def decode(decl: Declaration, struct: struct_pb2.Struct) -> Props:
-    """camelCase wire properties as snake_case values (keys the declaration does not know
-    are kept as they came, so that check can name them)."""
+    """camelCase wire properties as snake_case values, objects inside them too (keys the
+    declaration does not know are kept as they came, so that check can name them)."""
     raw = json_format.MessageToDict(struct)
     secret: set[str] = set()
     values: dict[str, Any] = {}
@@ -68,7 +68,9 @@ def decode(decl: Declaration, struct: struct_pb2.Struct) -> Props:
         prop = decl.by_camel.get(key)
         name = prop.name if prop is not None else key
         plain = _from_wire(value, secret, name)
-        values[name] = prop.type.coerce(plain) if prop is not None else plain
+        if prop is not None:
+            plain = prop.type.coerce(prop.type.keys(plain, to_camel=False))
+        values[name] = plain
     return Props(values, secret)
 
 
@@ -83,7 +85,7 @@ def encode(
             continue
         prop = decl.by_name.get(name)
         key = prop.camel if prop is not None else name
-        plain = _to_wire(value)
+        plain = _to_wire(prop.type.keys(value, to_camel=True) if prop is not None else value)
         if (prop is not None and prop.secret) or name in (secret or ()):
             plain = {**_SECRET, "value": plain}
         wire[key] = plain

@@ -15,9 +15,11 @@ README, "Two front doors").
 
 from __future__ import annotations
 
-from . import _native_classes
+from . import _native_classes, _native_functions
 from ._native_classes import *
 from ._native_door import Provider
+from ._native_functions import *
 
 __all__ = ["Provider"]
 __all__ += _native_classes.__all__
+__all__ += _native_functions.__all__

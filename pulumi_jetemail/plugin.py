@@ -32,12 +32,21 @@ from pulumi.runtime.proto import (
 )
 
 from . import __version__, _codegen, _lifeline
+from ._check import check_inputs
 from ._door import checked, client_for, for_engine, refused_key, resolve_settings
-from ._lifecycle import CreateRequest, DeleteRequest, DiffRequest, ReadRequest, UpdateRequest
+from ._lifecycle import (
+    CreateRequest,
+    DeleteRequest,
+    DiffRequest,
+    ReadRequest,
+    UpdateRequest,
+    is_unknown,
+)
 from ._registry import PACKAGE, ResourceType
 from ._settings import KEY_HINT, PROVIDER_CONFIG, ClientSettings, Setting
 from ._wire import camel_names, decode, encode, type_of
 from .errors import ConfigError, JetEmailError, redact
+from .functions import function_named
 from .resources import resource_named
 
 __all__ = ["JetEmailPlugin", "main"]
@@ -265,6 +274,31 @@ class JetEmailPlugin(provider_grpc.ResourceProviderServicer):
         )
         self._guarded(context, lambda: lifecycle.delete(call))
         return empty_pb2.Empty()
+
+    # ---------------------------------------------------------------- functions
+
+    def Invoke(self, request: Any, context: Any) -> provider_pb2.InvokeResponse:
+        """A provider function: its arguments checked as a resource's inputs are, then one
+        lookup; a function that finds nothing fails naming what it looked for."""
+        name = request.tok.removeprefix(f"{PACKAGE}:index:")
+        function = function_named(name)
+        if function is None or function.token != request.tok:
+            message = f"unknown function {request.tok!r} for the {PACKAGE} provider"
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, message)
+            raise JetEmailError(message)  # abort raises; this line is for type checkers
+        args = decode(function.args, request.args).values
+        values, failures = check_inputs(function.args, args, is_unknown)
+        if failures:
+            return provider_pb2.InvokeResponse(
+                failures=[
+                    provider_pb2.CheckFailure(property=prop, reason=reason)
+                    for prop, reason in (
+                        for_engine(f, frozenset(), function.args.camel_of) for f in failures
+                    )
+                ]
+            )
+        result = self._guarded(context, lambda: function.call(self._client(), values))
+        return provider_pb2.InvokeResponse(**{"return": encode(function.result, result)})
 
     def _client(self) -> Any:
         with self._lock:

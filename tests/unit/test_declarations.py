@@ -306,3 +306,22 @@ def test_without_the_field_the_same_flow_sends_nothing_of_it() -> None:
     assert "webhook_max_size" not in created.state
     failures = logic.check(CheckRequest({**PROGRAM, "webhook_max_size": 2048})).failures
     assert "has no property 'webhook_max_size'" in failures[0].reason
+
+
+def test_the_native_wire_spells_objects_inside_properties_in_camel_case_too() -> None:
+    from google.protobuf import json_format
+
+    from pulumi_jetemail._wire import decode, encode
+
+    servers = [{"url": "mx.example.com:25", "tls_enabled": True, "priority": 5}, "b.example:25"]
+    struct = encode(INBOUND_DOMAIN, {"smtp_servers": servers})
+    wire = json_format.MessageToDict(struct)["smtpServers"]
+    assert wire[0] == {"url": "mx.example.com:25", "tlsEnabled": True, "priority": 5}
+    assert decode(INBOUND_DOMAIN, struct).values["smtp_servers"] == servers
+    # what a YAML program writes (camelCase) reaches check as declared
+    typed = json_format.ParseDict(
+        {"smtpServers": [{"url": "a.example:25", "tlsEnabled": False}]}, type(struct)()
+    )
+    assert decode(INBOUND_DOMAIN, typed).values["smtp_servers"] == [
+        {"url": "a.example:25", "tls_enabled": False}
+    ]

@@ -25,7 +25,7 @@ from .fields import (
     smtp_servers_equal,
 )
 
-__all__ = ["INBOUND_DOMAIN"]
+__all__ = ["DNS_RECORD", "INBOUND_DOMAIN", "SMTP_SERVER"]
 
 
 def _status_of(enabled: bool) -> str:
