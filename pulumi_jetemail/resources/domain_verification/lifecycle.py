@@ -5,6 +5,7 @@ at delete, nothing."""
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -73,7 +74,7 @@ class VerificationLifecycle(DeclaredLifecycle):
             wait = min(interval, left)
             request.progress(
                 f"waiting for {domain}'s DNS records: {', '.join(m.upper() for m in missing)} "
-                f"not verified yet; next check in {wait:.0f} s, {left:.0f} s left"
+                f"not verified yet; next check in {math.ceil(wait)} s, {math.ceil(left)} s left"
             )
             self.sleep(wait)
             interval = min(interval * BACKOFF, max(MAX_POLL_INTERVAL, interval))
@@ -87,9 +88,14 @@ class VerificationLifecycle(DeclaredLifecycle):
             return None
         inputs = {**self.inputs_of(request.state), "domain_uuid": uuid}
         wanted = list(inputs.get("records") or RECORD_NAMES)
-        state = self._state(inputs, str(answer.get("domain", "")), _flags(answer), wanted)
+        flags = _flags(answer)
+        state = self._state(inputs, str(answer.get("domain", "")), flags, wanted)
         if state["verified"]:
             state["verified_at"] = request.state.get("verified_at") or int(time.time())
+        # A record that no longer verifies is drift in what this wait covers: the refreshed
+        # `records` lists only those still verified, so the next preview shows the change and
+        # the next `pulumi up` waits again (a replacement) for the records the program wants.
+        state["records"] = [n for n in wanted if flags[_flag(n)]]
         return self.read_result(request.id, state)
 
     def apply_update(self, request: UpdateRequest) -> UpdateResult:
