@@ -109,6 +109,7 @@ def test_the_native_door_takes_custom_timeouts_for_its_bound(
     assert run.exit_code != 0
     assert time.monotonic() - started < 120  # 3 s of waiting, not the default 10 minutes
     assert "did not verify in 3 s" in run.output
+    assert "not verified yet; next check in" in run.output  # the engine's log, while it waited
     assert "SPF: TXT native-wait.example.com -> v=spf1 include:inbound-spf.jetsmtp.net -all" in (
         run.output
     )
