@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from helpers import API_KEY, FakeTime
 
 from pulumi_jetemail._lifecycle import (
     CheckRequest,
@@ -23,37 +24,10 @@ from pulumi_jetemail.errors import JetEmailError
 from pulumi_jetemail.resources.domain_verification import DOMAIN_VERIFICATION
 from pulumi_jetemail.resources.domain_verification.lifecycle import VerificationLifecycle
 
-KEY = "api_verification_k3y"
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator(KEY) as emu:
-        yield emu
-
-
-@pytest.fixture
-def emu(emulator: Emulator) -> Emulator:
-    emulator.reset()
-    return emulator
-
 
 @pytest.fixture
 def client(emulator: Emulator) -> Iterator[JetEmailClient]:
-    with JetEmailClient(KEY, emulator.url, requests_per_minute=10_000) as c:
+    with JetEmailClient(API_KEY, emulator.url, requests_per_minute=10_000) as c:
         yield c
 
 
@@ -99,7 +73,7 @@ def test_a_create_waits_until_the_records_verify(
     assert all(created.state[f"forward_{n}_verified"] for n in ("mx", "dkim", "spf", "dmarc"))
     assert created.state["verified_at"] > 0
     assert checks(emu) == 3
-    assert fake.slept == [2.0, 3.0]  # backoff: half as long again
+    assert fake.sleeps == [2.0, 3.0]  # backoff: half as long again
     assert len(said) == 2
     assert "MX, DKIM, SPF, DMARC not verified yet" in said[0]
 
@@ -131,7 +105,7 @@ def test_a_wait_that_times_out_names_each_record_to_publish(
     assert "DKIM: CNAME je1._domainkey.late.example.com -> inbound.jetsmtp.net" in message
     assert "SPF: TXT late.example.com -> v=spf1 include:inbound-spf.jetsmtp.net -all" in message
     assert "DMARC: TXT _dmarc.late.example.com -> v=DMARC1; p=none" in message
-    assert sum(fake.slept) == 30  # waited the whole bound, and no longer
+    assert sum(fake.sleeps) == 30  # waited the whole bound, and no longer
     assert checks(emu) == 4  # at 0, 10, 25 and 30 s
 
 
@@ -142,7 +116,7 @@ def test_the_engines_timeout_wins_over_the_input(
     inputs = _inputs(life, domain_uuid=uuid, timeout_seconds=3600, poll_seconds=1)
     with pytest.raises(JetEmailError, match="did not verify in 5 s"):
         life.create(CreateRequest(lambda: client, inputs, timeout=5.0))
-    assert sum(fake.slept) == 5
+    assert sum(fake.sleeps) == 5
 
 
 def test_the_default_wait_is_ten_minutes_and_stays_far_inside_the_budget(
@@ -153,8 +127,8 @@ def test_the_default_wait_is_ten_minutes_and_stays_far_inside_the_budget(
     with pytest.raises(JetEmailError, match="did not verify in 600 s"):
         life.create(CreateRequest(lambda: client, inputs))
     asked = checks(emu)
-    assert sum(fake.slept) == 600
-    assert max(fake.slept) <= 60  # at least one check a minute
+    assert sum(fake.sleeps) == 600
+    assert max(fake.sleeps) <= 60  # at least one check a minute
     assert asked <= 20  # 10 minutes of waiting: under 2 requests a minute, of the 240 allowed
 
 

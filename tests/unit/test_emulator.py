@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import re
 import subprocess
@@ -673,9 +674,12 @@ def test_domains_are_deep_copies_with_secret_and_string_status(
 # --- CLI ----------------------------------------------------------------------------------------
 
 
-def test_cli_prints_a_url_that_answers_and_stops_on_sigterm() -> None:
+@contextlib.contextmanager
+def served_cli(*args: str) -> Iterator[str]:
+    """`python -m pulumi_jetemail.emulator --port 0 ARGS` running: its URL; stopped by SIGTERM
+    at the end, which must end it cleanly."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "pulumi_jetemail.emulator", "--port", "0", "--api-key", "api_cli"],
+        [sys.executable, "-m", "pulumi_jetemail.emulator", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -685,7 +689,16 @@ def test_cli_prints_a_url_that_answers_and_stops_on_sigterm() -> None:
     assert stdout is not None
     threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
     try:
-        url = lines.get(timeout=20).strip()
+        yield lines.get(timeout=20).strip()
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+
+
+def test_cli_prints_a_url_that_answers_and_stops_on_sigterm() -> None:
+    with served_cli("--api-key", "api_cli") as url:
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", url)
         response = httpx.get(f"{url}/inbound/domains", headers={"Authorization": "Bearer api_cli"})
         assert response.json() == {"success": True, "result": []}
@@ -695,11 +708,6 @@ def test_cli_prints_a_url_that_answers_and_stops_on_sigterm() -> None:
             ).status_code
             == 401
         )
-    finally:
-        process.terminate()
-        _, stderr = process.communicate(timeout=10)
-    assert process.returncode == 0, stderr
-    assert "Traceback" not in stderr
 
 
 def test_cli_refuses_a_non_account_key(capsys: pytest.CaptureFixture[str]) -> None:
@@ -752,32 +760,9 @@ def test_a_plan_for_every_new_domain_and_its_mistakes(emu: Emulator, api: httpx.
 
 
 def test_cli_verify_after_checks_reaches_new_domains() -> None:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pulumi_jetemail.emulator",
-            "--port",
-            "0",
-            "--verify-after-checks",
-            "2",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    stdout = process.stdout
-    assert stdout is not None
-    threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
-    try:
-        url = lines.get(timeout=20).strip()
+    with served_cli("--verify-after-checks", "2") as url:
         headers = {"Authorization": "Bearer api_test"}
         with httpx.Client(base_url=url, headers=headers, timeout=5) as api:
             uuid = create(api, FORWARD)["uuid"]
             assert _check(api, uuid) == dict.fromkeys(FLAGS, 0)
             assert _check(api, uuid) == dict.fromkeys(FLAGS, 1)
-    finally:
-        process.terminate()
-        _, stderr = process.communicate(timeout=10)
-    assert process.returncode == 0, stderr

@@ -4,13 +4,13 @@ arguments as check failures), and the typed Python wrappers under Pulumi's mocks
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import grpc
 import pulumi
 import pytest
 from google.protobuf import json_format
+from helpers import API_KEY
 from pulumi.runtime import mocks
 from pulumi.runtime.proto import provider_pb2
 
@@ -21,7 +21,6 @@ from pulumi_jetemail.functions import FUNCTIONS, function_named
 from pulumi_jetemail.plugin import JetEmailPlugin
 from pulumi_jetemail.testing import install_mocks
 
-KEY = "api_functions_k3y"
 UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000"
 
 
@@ -36,17 +35,11 @@ class Context:
         raise Aborted(code, details)
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator(KEY) as emu:
-        yield emu
-
-
 @pytest.fixture
 def plugin(emulator: Emulator) -> JetEmailPlugin:
     emulator.reset()
     served = JetEmailPlugin()
-    config = {"apiKey": KEY, "apiUrl": emulator.url, "requestsPerMinute": 10000}
+    config = {"apiKey": API_KEY, "apiUrl": emulator.url, "requestsPerMinute": 10000}
     args = json_format.ParseDict(config, provider_pb2.ConfigureRequest().args)
     served.Configure(provider_pb2.ConfigureRequest(args=args), Context())
     return served
