@@ -21,13 +21,18 @@ from . import functions as _functions, resources as _resources
 from ._declare import Declaration, Prop, Type
 from ._registry import PACKAGE, FunctionType, ResourceType
 from ._settings import PROVIDER_CONFIG
+from ._version import __version__
 
 HERE = Path(__file__).resolve().parent
+REPOSITORY = "https://github.com/pulumi-jetemail/pulumi-jetemail"
+"""Where the source lives (the Registry links to it; pyproject.toml's Homepage)."""
 SURFACE = HERE / "_surface.py"
 NATIVE_CLASSES = HERE / "_native_classes.py"
 DYNAMIC_CLASSES = HERE / "_dynamic_classes.py"
 NATIVE_FUNCTIONS = HERE / "_native_functions.py"
 SCHEMA = HERE / "schema.json"
+INSTALLATION = HERE.parent / "docs" / "installation-configuration.md"
+"""The Registry's installation page (in a checkout or an sdist: the wheel has no docs)."""
 
 
 def _declarations(found: tuple[ResourceType, ...] | None) -> tuple[Declaration, ...]:
@@ -235,8 +240,10 @@ def _property(p: Prop) -> dict[str, Any]:
     return spec
 
 
-def schema(version: str = "0.0.0", found: tuple[ResourceType, ...] | None = None) -> dict[str, Any]:
-    """The Pulumi package schema of the native plugin (version filled in at GetSchema)."""
+def schema(
+    version: str = __version__, found: tuple[ResourceType, ...] | None = None
+) -> dict[str, Any]:
+    """The Pulumi package schema of the native plugin, at the package's version."""
     decls = _declarations(found)
     resources: dict[str, Any] = {}
     for decl in decls:
@@ -266,8 +273,12 @@ def schema(version: str = "0.0.0", found: tuple[ResourceType, ...] | None = None
         "name": PACKAGE,
         "displayName": "JetEmail",
         "version": version,
-        "description": "JetEmail inbound mail: domains, delivery modes and forward rules.",
-        "keywords": ["pulumi", "jetemail", "email", "category/utility"],
+        "description": "JetEmail inbound mail: domains, delivery modes, forward rules, DNS "
+        "verification and lookups.",
+        "keywords": ["pulumi", "jetemail", "email", "category/utility", "kind/native"],
+        "publisher": "pulumi-jetemail",
+        "homepage": REPOSITORY,
+        "repository": REPOSITORY,
         "license": "Apache-2.0",
         "config": {"variables": config},
         "provider": {"description": PROVIDER_CONFIG.description, "inputProperties": config},
@@ -412,6 +423,60 @@ def native_functions() -> str:
     return out + body
 
 
+def installation_configuration() -> str:
+    """The text of `docs/installation-configuration.md` (the Registry's page), its settings
+    table from `SETTINGS`."""
+    from ._settings import SETTINGS
+
+    rows = "".join(
+        f"| `{s.config_key}` | `{s.env}` | {'(none)' if s.default is None else s.default} | "
+        f"{s.description}{' Secret.' if s.secret and 'secret' not in s.description else ''} |\n"
+        for s in SETTINGS
+    )
+    install = (
+        f"pulumi plugin install resource jetemail {__version__} "
+        '--file "$(command -v pulumi-resource-jetemail)"'
+    )
+    return f"""---
+title: JetEmail Installation & Configuration
+meta_desc: How to install the JetEmail provider for Pulumi and configure its credentials.
+layout: package
+---
+
+<!-- Generated from pulumi_jetemail/_settings.py by `make generate`: do not edit by hand. -->
+
+## Installation
+
+The provider is a Python package with the native plugin inside:
+
+```bash
+pip install pulumi-jetemail
+{install}
+```
+
+The second line puts the plugin `pip` installed into Pulumi's plugin cache, so that every
+program (Python, YAML, or any language with an SDK generated from the schema) finds it without
+`PATH`. Python programs can also use the dynamic resources (`pulumi_jetemail.InboundDomain`),
+which need `pip install` only.
+
+## Configuration
+
+Each setting is read from the stack config, else from its environment variable, else its
+default; an explicit `jetemail.Provider` takes the same settings as inputs
+(`apiKey`, `apiUrl`, `requestsPerMinute`, `requestTimeout`).
+
+| stack config | environment | default | |
+|---|---|---|---|
+{rows}
+```bash
+pulumi config set --secret jetemail:apiKey api_...
+```
+
+The key is an account-management key (it starts with `api_`); transactional keys are refused.
+A plain `http://` API URL is accepted only for a loopback host, such as the local emulator.
+"""
+
+
 # ------------------------------------------------------------------------------- main
 
 
@@ -422,6 +487,7 @@ def main(argv: list[str]) -> int:
         DYNAMIC_CLASSES: dynamic_classes(),
         NATIVE_FUNCTIONS: native_functions(),
         SCHEMA: schema_text(),
+        INSTALLATION: installation_configuration(),
     }
     if "--check" in argv:
         stale = [p.name for p, text in wanted.items() if not p.exists() or p.read_text() != text]

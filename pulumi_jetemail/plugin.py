@@ -127,7 +127,7 @@ class JetEmailPlugin(provider_grpc.ResourceProviderServicer):
     def GetSchema(self, request: Any, context: Any) -> provider_pb2.GetSchemaResponse:
         import json
 
-        return provider_pb2.GetSchemaResponse(schema=json.dumps(_codegen.schema(__version__)))
+        return provider_pb2.GetSchemaResponse(schema=json.dumps(_codegen.schema()))
 
     def Cancel(self, request: Any, context: Any) -> empty_pb2.Empty:
         return empty_pb2.Empty()

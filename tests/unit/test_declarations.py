@@ -44,6 +44,23 @@ def test_the_generated_surface_door_classes_and_schema_are_current() -> None:
     assert _codegen.NATIVE_CLASSES.read_text() == _codegen.native_classes(), "make generate"
     assert _codegen.DYNAMIC_CLASSES.read_text() == _codegen.dynamic_classes(), "make generate"
     assert _codegen.SCHEMA.read_text() == _codegen.schema_text(), "run `make generate`"
+    assert _codegen.NATIVE_FUNCTIONS.read_text() == _codegen.native_functions(), "make generate"
+    assert _codegen.INSTALLATION.read_text() == _codegen.installation_configuration()
+
+
+def test_the_registry_docs_name_only_what_the_schema_has_and_its_version() -> None:
+    import re
+
+    import pulumi_jetemail
+
+    spec = _codegen.schema()
+    assert spec["version"] == pulumi_jetemail.__version__  # on disk too, not 0.0.0
+    assert json.loads(_codegen.SCHEMA.read_text())["version"] == pulumi_jetemail.__version__
+    index = (ROOT / "docs" / "_index.md").read_text()
+    tokens = set(re.findall(r"jetemail:index:\w+", index))
+    assert tokens == set(spec["resources"]) | set(spec["functions"])
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert f'Homepage = "{spec["repository"]}"' in pyproject
 
 
 def _classes() -> dict[str, ast.ClassDef]:
