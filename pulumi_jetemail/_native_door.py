@@ -66,8 +66,7 @@ class NativeDoor:
         return found.name if found is not None else prop
 
     def translate_input_property(self, prop: str) -> str:
-        found = self.RESOURCE.declaration.by_name.get(prop)
-        return found.camel if found is not None else prop
+        return self.RESOURCE.declaration.camel_of(prop)
 
 
 # -------------------------------------------------------------------------- functions
@@ -81,6 +80,7 @@ def _function(name: str) -> FunctionType:
 
 
 def _wire_args(args: Declaration, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A function's arguments as the wire spells them (values may be Outputs); None left out."""
     return {p.camel: values[p.name] for p in args.props if values.get(p.name) is not None}
 
 
@@ -109,6 +109,5 @@ def invoke_output(
 ) -> pulumi.Output[_R]:
     """`invoke` with inputs that may be Outputs: the result as an Output."""
     function = _function(name)
-    wire = {p.camel: args[p.name] for p in function.args.props if args.get(p.name) is not None}
-    raw = pulumi.runtime.invoke_output(function.token, wire, opts)
+    raw = pulumi.runtime.invoke_output(function.token, _wire_args(function.args, args), opts)
     return raw.apply(lambda value: _result(cls, function, value or {}))

@@ -32,7 +32,8 @@ from pulumi.runtime.proto import (
 )
 
 from . import __version__, _codegen, _lifeline
-from ._check import check_inputs
+from ._check import Failure, check_inputs
+from ._declare import Declaration
 from ._door import checked, client_for, for_engine, refused_key, resolve_settings
 from ._lifecycle import (
     CreateRequest,
@@ -179,12 +180,7 @@ class JetEmailPlugin(provider_grpc.ResourceProviderServicer):
             self._warn(warning, request.urn)
         return provider_pb2.CheckResponse(
             inputs=encode(decl, result.inputs, news.secret),
-            failures=[
-                provider_pb2.CheckFailure(property=prop, reason=reason)
-                for prop, reason in (
-                    for_engine(f, decl.secret_inputs, decl.camel_of) for f in result.failures
-                )
-            ],
+            failures=_check_failures(decl, result.failures),
         )
 
     def Diff(self, request: Any, context: Any) -> provider_pb2.DiffResponse:
@@ -289,14 +285,7 @@ class JetEmailPlugin(provider_grpc.ResourceProviderServicer):
         args = decode(function.args, request.args).values
         values, failures = check_inputs(function.args, args, is_unknown)
         if failures:
-            return provider_pb2.InvokeResponse(
-                failures=[
-                    provider_pb2.CheckFailure(property=prop, reason=reason)
-                    for prop, reason in (
-                        for_engine(f, frozenset(), function.args.camel_of) for f in failures
-                    )
-                ]
-            )
+            return provider_pb2.InvokeResponse(failures=_check_failures(function.args, failures))
         result = self._guarded(context, lambda: function.call(self._client(), values))
         return provider_pb2.InvokeResponse(**{"return": encode(function.result, result)})
 
@@ -304,6 +293,14 @@ class JetEmailPlugin(provider_grpc.ResourceProviderServicer):
         with self._lock:
             settings = self._settings
         return client_for(settings)
+
+
+def _check_failures(decl: Declaration, failures: list[Failure]) -> list[Any]:
+    """Check failures as the engine takes them, in the programs' camelCase spelling."""
+    return [
+        provider_pb2.CheckFailure(property=prop, reason=reason)
+        for prop, reason in (for_engine(f, decl.secret_inputs, decl.camel_of) for f in failures)
+    ]
 
 
 def _lookup(values: Mapping[str, Any]) -> Callable[[Setting], Any]:

@@ -38,8 +38,7 @@ def fake() -> FakeTime:
 
 @pytest.fixture
 def life(fake: FakeTime, monkeypatch: pytest.MonkeyPatch) -> VerificationLifecycle:
-    lifecycle = VerificationLifecycle(DOMAIN_VERIFICATION, clock=fake.clock)
-    lifecycle.sleep = fake.sleep
+    lifecycle = VerificationLifecycle(DOMAIN_VERIFICATION, clock=fake.clock, sleep=fake.sleep)
     monkeypatch.setattr("pulumi_jetemail._lifeline.engine_alive", lambda *a: True)
     return lifecycle
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ... import _lifeline
+from ..._declare import Declaration
 from ..._fields import to_bool
 from ..._lifecycle import (
     CreateRequest,
@@ -47,10 +48,17 @@ def _flag(name: str) -> str:
 class VerificationLifecycle(DeclaredLifecycle):
     """Waits at create; reads flags at refresh; deletes nothing."""
 
-    def __init__(self, *args: Any, clock: Callable[[], float] = time.monotonic, **kwargs: Any):
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        decl: Declaration,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """`clock` and `sleep` drive the wait (tests pass a fake clock: nothing sleeps)."""
+        super().__init__(decl)
         self.clock = clock
-        self.sleep: Callable[[float], None] = time.sleep
+        self.sleep = sleep
 
     def apply_create(self, request: CreateRequest) -> CreateResult:
         client, inputs = request.client, request.inputs
