@@ -26,6 +26,10 @@ from ._version import __version__
 HERE = Path(__file__).resolve().parent
 REPOSITORY = "https://github.com/pulumi-jetemail/pulumi-jetemail"
 """Where the source lives (the Registry links to it; pyproject.toml's Homepage)."""
+NPM_PACKAGE = "@pulumi-jetemail/jetemail"
+"""The TypeScript SDK's npm name (sdk/nodejs)."""
+GO_IMPORT = REPOSITORY.removeprefix("https://") + "/sdk/go/jetemail"
+"""The Go SDK's import path (sdk/go/jetemail, its own module)."""
 SURFACE = HERE / "_surface.py"
 NATIVE_CLASSES = HERE / "_native_classes.py"
 DYNAMIC_CLASSES = HERE / "_dynamic_classes.py"
@@ -285,7 +289,12 @@ def schema(
         "resources": resources,
         "functions": {f.token: _function_spec(f) for f in _functions.FUNCTIONS},
         "types": types,
-        "language": {"python": {"packageName": "pulumi_jetemail_sdk"}},
+        "meta": {"supportPack": True},  # the SDKs then carry the version and a go.mod
+        "language": {
+            "python": {"packageName": "pulumi_jetemail_sdk"},
+            "nodejs": {"packageName": NPM_PACKAGE, "respectSchemaVersion": True},
+            "go": {"importBasePath": GO_IMPORT, "respectSchemaVersion": True},
+        },
     }
 
 
