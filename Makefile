@@ -8,7 +8,7 @@ DIST_VENV := .venv-dist
 # The CLI `make pulumi` builds, and the dynamic-provider plugin beside it, come first on PATH.
 export PATH := $(CURDIR)/.tools/pulumi/bin:$(PATH)
 
-.PHONY: test test-fast test-provider test-engine lint typecheck pytest pulumi test-matrix dist demo bench emulator generate clean
+.PHONY: test test-fast test-provider test-engine lint typecheck pytest pulumi test-matrix dist demo bench emulator generate sdks clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,13 +68,20 @@ demo: pulumi
 bench: pulumi
 	$(PY) benchmarks/run.py
 
-# _surface.py (the typed Python classes), both doors' class statements and schema.json,
-# from RESOURCES (pulumi_jetemail/resources/).
+# _surface.py (the typed Python classes), both doors' class statements, schema.json and
+# pulumi-plugin.json, from RESOURCES (pulumi_jetemail/resources/); then the TypeScript and Go
+# SDKs (sdk/nodejs, sdk/go) from schema.json, with Pulumi's code generator (needs Go).
 generate: $(STAMP)
 	$(PY) -m pulumi_jetemail._codegen
+	$(PY) tools/gen_sdks.py
+
+# Build the TypeScript SDK (sdk/nodejs/bin, for `npm install <path>`) and the Go SDK, with their
+# example programs (needs Node.js and npm, and Go).
+sdks: $(STAMP)
+	$(PY) tools/build_sdks.py
 
 emulator: $(STAMP)
 	$(PY) -m pulumi_jetemail.emulator --port 8025 --api-key api_local
 
 clean:
-	rm -rf $(VENV) $(DIST_VENV) .venv-matrix .tools dist .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(DIST_VENV) .venv-matrix .tools dist sdk/nodejs/bin sdk/nodejs/node_modules examples/typescript/bin examples/typescript/node_modules .pytest_cache .mypy_cache .ruff_cache build *.egg-info

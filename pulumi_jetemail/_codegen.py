@@ -35,6 +35,8 @@ NATIVE_CLASSES = HERE / "_native_classes.py"
 DYNAMIC_CLASSES = HERE / "_dynamic_classes.py"
 NATIVE_FUNCTIONS = HERE / "_native_functions.py"
 SCHEMA = HERE / "schema.json"
+PLUGIN_JSON = HERE / "pulumi-plugin.json"
+"""In the wheel: tells Pulumi's Python host which plugin (and version) this package needs."""
 INSTALLATION = HERE.parent / "docs" / "installation-configuration.md"
 """The Registry's installation page (in a checkout or an sdist: the wheel has no docs)."""
 
@@ -464,9 +466,12 @@ pip install pulumi-jetemail
 ```
 
 The second line puts the plugin `pip` installed into Pulumi's plugin cache, so that every
-program (Python, YAML, or any language with an SDK generated from the schema) finds it without
-`PATH`. Python programs can also use the dynamic resources (`pulumi_jetemail.InboundDomain`),
-which need `pip install` only.
+program (Python, YAML, TypeScript, Go) finds it without `PATH`. Python programs can also use
+the dynamic resources (`pulumi_jetemail.InboundDomain`), which need `pip install` only.
+
+The TypeScript SDK is npm package `{NPM_PACKAGE}` (`sdk/nodejs` in the repository; build
+it with `make sdks`, then `npm install <checkout>/sdk/nodejs/bin`), the Go SDK module
+`{GO_IMPORT.removesuffix("/jetemail")}` (`sdk/go`; import `{GO_IMPORT}`).
 
 ## Configuration
 
@@ -489,6 +494,12 @@ A plain `http://` API URL is accepted only for a loopback host, such as the loca
 # ------------------------------------------------------------------------------- main
 
 
+def plugin_json() -> str:
+    """`pulumi-plugin.json`: the resource plugin Pulumi's language hosts read off an installed
+    package (no ``server``: the plugin ships in this package, not from a download URL)."""
+    return json.dumps({"resource": True, "name": PACKAGE, "version": __version__}, indent=2) + "\n"
+
+
 def main(argv: list[str]) -> int:
     wanted = {
         SURFACE: surface(),
@@ -496,6 +507,7 @@ def main(argv: list[str]) -> int:
         DYNAMIC_CLASSES: dynamic_classes(),
         NATIVE_FUNCTIONS: native_functions(),
         SCHEMA: schema_text(),
+        PLUGIN_JSON: plugin_json(),
         INSTALLATION: installation_configuration(),
     }
     if "--check" in argv:

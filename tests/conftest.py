@@ -98,12 +98,48 @@ def pulumi_cli() -> Path:
 StackFactory = Callable[..., PulumiStack]
 
 
+VENV_BIN = Path(sys.executable).parent
+"""Where pip put the native plugin's console script, pulumi-resource-jetemail."""
+PATH_WITHOUT_VENV = os.pathsep.join(
+    p for p in os.environ.get("PATH", "").split(os.pathsep) if p and Path(p) != VENV_BIN
+)
+"""PATH as a user has it who has not activated the venv: the engine finds no plugin on it."""
+
+
+@pytest.fixture(scope="session")
+def installed_plugins(pulumi_cli: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Pulumi home's plugins directory with the native plugin installed the README's way,
+    `pulumi plugin install resource jetemail <version> --file <the console script>`."""
+    import subprocess
+
+    import pulumi_jetemail
+
+    home = tmp_path_factory.mktemp("pulumi-home")
+    script = VENV_BIN / "pulumi-resource-jetemail"
+    subprocess.run(
+        [
+            pulumi_cli,
+            "plugin",
+            "install",
+            "resource",
+            "jetemail",
+            pulumi_jetemail.__version__,
+            "--file",
+            str(script),
+        ],
+        env={**os.environ, "PULUMI_HOME": str(home), "PULUMI_SKIP_UPDATE_CHECK": "true"},
+        check=True,
+        capture_output=True,
+    )
+    return home / "plugins"
+
+
 @pytest.fixture
-def stack(pulumi_cli: Path, emu: Emulator) -> Iterator[StackFactory]:
+def stack(pulumi_cli: Path, emu: Emulator, installed_plugins: Path) -> Iterator[StackFactory]:
     """Open a `PulumiStack` of a program on the real CLI, its config pointed at the fresh
     emulator account (extra `config=` and `secrets=` are added to that). The native plugin is
-    found on PATH, as for a user whose venv is active: beside the Python running the tests."""
-    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    installed in the stack's Pulumi home the README's way and is not on PATH (so the engine
+    prints no note about a plugin taken from PATH); pass `env={"PATH": ...}` to change that."""
     with contextlib.ExitStack() as opened:
 
         def open_stack(
@@ -123,7 +159,8 @@ def stack(pulumi_cli: Path, emu: Emulator) -> Iterator[StackFactory]:
                         **(config or {}),
                     },
                     secrets={"jetemail:apiKey": API_KEY, **(secrets or {})},
-                    **{"env": {"PATH": path}, **kwargs},
+                    **{"env": {"PATH": PATH_WITHOUT_VENV}, "plugins_from": installed_plugins}
+                    | kwargs,
                 )
             )
 

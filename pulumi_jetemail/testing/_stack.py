@@ -99,7 +99,9 @@ class PulumiStack:
 
     `config` and `secrets` are stack config (namespaced keys such as ``jetemail:apiUrl``;
     `secrets` are set with ``--secret``). `env` adds environment variables for the CLI and
-    the provider processes it starts.
+    the provider processes it starts. `plugins_from` is a ``plugins`` directory of a Pulumi
+    home that `pulumi plugin install` filled (for example with the native plugin: ``pulumi
+    plugin install resource jetemail 0.1.0 --file …``): this stack's home starts with a copy.
     """
 
     def __init__(
@@ -112,8 +114,10 @@ class PulumiStack:
         project: str | None = None,
         cli: str | os.PathLike[str] | None = None,
         env: Mapping[str, str] | None = None,
+        plugins_from: str | os.PathLike[str] | None = None,
     ) -> None:
         self.stack_name = stack
+        self._plugins_from = Path(plugins_from) if plugins_from is not None else None
         self._program = program
         self._config = {k: auto.ConfigValue(v) for k, v in (config or {}).items()}
         self._config.update(
@@ -143,6 +147,8 @@ class PulumiStack:
         else:  # a project in another language runs as it is, by its own language host
             shutil.copytree(Path(self._program), work, dirs_exist_ok=True)  # type: ignore[arg-type]
         (root / "state").mkdir()
+        if self._plugins_from is not None:
+            shutil.copytree(self._plugins_from, root / "home" / "plugins", symlinks=True)
         env = {
             "PULUMI_BACKEND_URL": (root / "state").as_uri(),
             "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,

@@ -3,6 +3,7 @@ outside a checkout, and a stack runs from the wheel installed in a clean venv.""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+
+import pulumi_jetemail
 
 pytestmark = pytest.mark.slow
 
@@ -49,6 +52,10 @@ def test_the_wheel_holds_the_package_only(dist: Path) -> None:
     (wheel,) = dist.glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "pulumi_jetemail/py.typed" in names
+    # Pulumi's Python host reads off the installed package which plugin, at which version, a
+    # program that imports it needs.
+    plugin = json.loads(zipfile.ZipFile(wheel).read("pulumi_jetemail/pulumi-plugin.json"))
+    assert plugin == {"resource": True, "name": "jetemail", "version": pulumi_jetemail.__version__}
     assert "pulumi_jetemail/testing/_stack.py" in names
     assert not [n for n in names if n.startswith(("tests/", "tools/", "examples/"))]
     assert not [n for n in names if "demo" in n]
@@ -66,11 +73,17 @@ def test_the_sdist_carries_its_tests_examples_and_tools(dist: Path) -> None:
         "Pulumi.yaml",
         "Makefile",
         "tools/pulumi-cli/go.sum",
+        "tools/sdkgen/main.go",
+        "sdk/nodejs/package.json",
+        "sdk/go/jetemail/inboundDomain.go",
+        "examples/typescript/index.ts",
+        "examples/go/program.go",
         "LICENSE",
         "CHANGELOG.md",
     ):
         assert needed in names, needed
     assert not [n for n in names if n.startswith(".tools/") or "__pycache__" in n]
+    assert not [n for n in names if "node_modules" in n or n.startswith("sdk/nodejs/bin/")]
 
 
 def test_a_stack_runs_from_the_wheel_in_a_clean_venv(

@@ -333,8 +333,11 @@ def test_the_plugin_installed_with_pulumi_plugin_install(
         s.destroy()
 
 
-def test_the_plugin_found_on_path_says_so(stack: StackFactory, emu: Emulator) -> None:
-    up = stack(YAML_EXAMPLE).up()
+def test_the_plugin_found_on_path_says_so(
+    pulumi_cli: Path, emu: Emulator, stack: StackFactory
+) -> None:
+    path = os.pathsep.join([str(Path(sys.executable).parent), str(pulumi_cli.parent), "/usr/bin"])
+    up = stack(YAML_EXAMPLE, plugins_from=None, env={"PATH": path}).up()
     assert AMBIENT in up.output  # the engine's own note about a plugin taken from PATH
     assert [d["domain"] for d in emu.domains()] == ["yaml.example.com"]
 

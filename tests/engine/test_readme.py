@@ -64,3 +64,16 @@ def test_the_plugin_install_line_names_the_package_version() -> None:
 
     readme = (ROOT / "README.md").read_text()
     assert f"pulumi plugin install resource jetemail {pulumi_jetemail.__version__} --file" in readme
+
+
+@pytest.mark.parametrize(
+    ("fence", "example"),
+    [("typescript", "examples/typescript/index.ts"), ("go", "examples/go/program.go")],
+)
+def test_the_readme_typescript_and_go_programs_are_the_tested_examples(
+    fence: str, example: str
+) -> None:
+    """Each is run by tests/engine/test_sdks.py through its language's Automation API."""
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(rf"^```{fence}\n(.*?)^```$", readme, re.M | re.S)
+    assert blocks == [(ROOT / example).read_text()]
