@@ -106,6 +106,7 @@ def open_example(stack: StackFactory, example: Example) -> PulumiStack:
 def test_example_lifecycle_under_the_cli(
     stack: StackFactory, emu: Emulator, example: Example, tmp_path: Path
 ) -> None:
+    """Each delivery mode's walk: its own edit, its own drift, its own mode switch."""
     s = open_example(stack, example)
 
     preview = s.preview()
@@ -124,9 +125,7 @@ def test_example_lifecycle_under_the_cli(
     diff = s.preview()
     assert diff.changes == {"update": 1, "same": 1}
     assert changed_properties(diff.stdout) == {example.edited_field}, diff.stdout
-    assert f"[diff: ~{example.edited_field}]" in s.preview(diff=False).stdout
     s.up()
-    s.preview(expect_no_changes=True)
 
     # A change made outside Pulumi shows at refresh, and the next preview puts it back.
     emu.patch_domain(domain["uuid"], example.drift)
@@ -135,10 +134,8 @@ def test_example_lifecycle_under_the_cli(
     assert f"[diff: ~{example.drifted_field}]" in refreshed.stdout, refreshed.stdout
     back = s.preview()
     assert changed_properties(back.stdout) == {example.drifted_field}, back.stdout
-    s.up()
-    s.preview(expect_no_changes=True)
 
-    # A mode switch updates in place.
+    # A mode switch updates in place (and puts the drifted field back with it).
     s.program = edited(example.main, tmp_path / "switched.py", *example.switch)
     switch = s.preview()
     assert switch.changes == {"update": 1, "same": 1}, switch.stdout
@@ -148,20 +145,36 @@ def test_example_lifecycle_under_the_cli(
     assert (live["uuid"], live["delivery_type"]) == (domain["uuid"], example.switched_to)
     s.preview(expect_no_changes=True)
 
+    destroyed = s.destroy()
+    assert destroyed.changes == {"delete": 2}
+    assert emu.domains() == []
+
+
+def test_previews_without_diff_name_the_field_and_a_rename_replaces(
+    stack: StackFactory, emu: Emulator, tmp_path: Path
+) -> None:
+    """What is the same in every mode, once, on the quickstart: the summary line of a
+    preview without --diff, and a new domain name previewed and applied as a replacement."""
+    s = open_example(stack, QUICKSTART)
+    s.up()
+    (domain,) = emu.domains()
+    s.program = edited(QUICKSTART.main, tmp_path / "edited.py", QUICKSTART.edit)
+    assert f"[diff: ~{QUICKSTART.edited_field}]" in s.preview(diff=False).stdout
+
     # A new domain name is a replacement, shown as one because of `domain`.
     s.set_config("domain", "renamed.example.org")
     replace = s.preview()
     assert replace.changes == {"replace": 1, "same": 1}, replace.stdout
     assert "~ domain" in replace.stdout
     assert "+-pulumi-python:dynamic/jetemail:InboundDomain: (replace)" in replace.stdout
-    assert "[diff: ~domain]" in s.preview(diff=False).stdout
+    assert "[diff: ~domain,webhook_url]" in s.preview(diff=False).stdout
     s.up()
     (renamed,) = emu.domains()
     assert renamed["domain"] == "renamed.example.org"
     assert renamed["uuid"] != domain["uuid"]
+    assert renamed["webhook_url"] == "https://hooks.example.com/v2"
 
-    destroyed = s.destroy()
-    assert destroyed.changes == {"delete": 2}
+    assert s.destroy().changes == {"delete": 2}
     assert emu.domains() == []
 
 
