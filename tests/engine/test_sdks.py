@@ -6,8 +6,10 @@ or Go the language's tests skip, saying what is missing; under CI=true they fail
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -44,6 +46,12 @@ def _needs(tool: str) -> str:
     return found
 
 
+@functools.cache
+def _built(language: str) -> Path:
+    """Build a language's SDK and example once per test process; the example's runner."""
+    return LANGUAGES[language][1]()
+
+
 def test_the_committed_sdks_are_what_the_generator_writes() -> None:
     _needs("go")
     assert gen_sdks.main(["--check"]) == 0, "run `make generate`"
@@ -53,9 +61,9 @@ def test_the_committed_sdks_are_what_the_generator_writes() -> None:
 def runner(request: pytest.FixtureRequest) -> tuple[str, list[str]]:
     """The language and the command that runs its example's Automation API runner."""
     language = request.param
-    tool, build = LANGUAGES[language]
+    tool, _ = LANGUAGES[language]
     tool_path = _needs(tool)
-    built = build()
+    built = _built(language)
     command = [tool_path, str(built)] if language == "typescript" else [str(built)]
     return language, command
 
@@ -146,3 +154,31 @@ def test_the_example_goes_up_previews_quietly_shows_an_edit_and_destroys(
     assert example("refresh")["changes"] == {"same": 3}
     assert example("destroy")["changes"] == {"delete": 3}
     assert emu.domains() == []
+
+
+def test_the_registry_pages_typescript_example_compiles_against_the_sdk(tmp_path: Path) -> None:
+    _needs("node")
+    _built("typescript")
+    page = (ROOT / "docs" / "_index.md").read_text()
+    (block,) = re.findall(r"^```typescript\n(.*?)^```$", page, re.M | re.S)
+    example = build_sdks.TS_EXAMPLE
+    snippet = example / "registry-snippet.ts"  # beside the example's node_modules
+    snippet.write_text(block)
+    try:
+        done = subprocess.run(
+            [
+                str(example / "node_modules" / ".bin" / "tsc"),
+                "--noEmit",
+                "--strict",
+                "--module",
+                "commonjs",
+                "--skipLibCheck",
+                str(snippet),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        snippet.unlink()
+    assert done.returncode == 0, done.stdout + done.stderr
