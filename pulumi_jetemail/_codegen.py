@@ -114,7 +114,7 @@ def _args_class(decl: Declaration) -> str:
     out += _doc(f"The inputs of {_a(decl.name)}.", "    ")
     for p in decl.inputs:
         out += f"    {p.name}: {_input_annotation(p)}\n"
-        out += _doc(p.description, "    ")
+        out += _doc(p.doc, "    ")
     return out
 
 
@@ -125,7 +125,7 @@ def _surface_class(decl: Declaration) -> str:
         optional = p.mode is not None or not (p.output or p.required or p.default is not None)
         ann = _py(p.type, inputs=False)
         out += f"    {p.name}: pulumi.Output[{ann}{' | None' if optional else ''}]\n"
-        out += _doc(p.description, "    ")
+        out += _doc(p.doc, "    ")
     opts = "opts: pulumi.ResourceOptions | None = None"
     out += "\n    @overload\n"
     out += f"    def __init__(\n        self, resource_name: str, args: {decl.name}Args, {opts}\n"
@@ -238,7 +238,7 @@ def _spec(t: Type) -> dict[str, Any]:
 
 
 def _property(p: Prop) -> dict[str, Any]:
-    spec = {**_spec(p.type), "description": p.description}
+    spec = {**_spec(p.type), "description": p.doc}
     if p.secret:
         spec["secret"] = True
     if p.replaces:
@@ -304,7 +304,7 @@ def _function_spec(function: FunctionType) -> dict[str, Any]:
     def described(p: Prop) -> dict[str, Any]:
         return {
             **_spec(p.type),
-            "description": p.description,
+            "description": p.doc,
             **({"secret": True} if p.secret else {}),
         }
 
@@ -381,7 +381,7 @@ def _result_class(function: FunctionType) -> str:
     out += "\n"
     for p in function.result.props:
         out += f"    {p.name}: {_py(p.type, inputs=False)}\n"
-        out += _doc(p.description, "    ")
+        out += _doc(p.doc, "    ")
     return out
 
 
@@ -397,7 +397,7 @@ def _function(function: FunctionType) -> str:
         for p in function.args.props
     )
     args = ", ".join(f'"{p.name}": {p.name}' for p in function.args.props)
-    described = " ".join(f"`{p.name}`: {p.description}" for p in function.args.props)
+    described = " ".join(f"`{p.name}`: {p.doc}" for p in function.args.props)
     out = f"\n\ndef {function.python_name}(\n    *,\n{plain}"
     out += f"    opts: pulumi.InvokeOptions | None = None,\n) -> {result}:\n"
     out += _doc(f"{function.description} {described}", "    ")

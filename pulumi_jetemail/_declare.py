@@ -148,7 +148,7 @@ class Prop:
     write_only: bool = False
     """The API never returns it: kept from state, so its drift cannot be seen."""
     replaces: bool = False
-    """A change replaces the resource."""
+    """A change replaces the resource (its documentation says so: `doc`)."""
     create_only: bool = False
     """Steers create only: never sent to the API, never a diff."""
     mode: str | None = None
@@ -183,6 +183,16 @@ class Prop:
     InboundDomain's): a value not known yet at preview comes from that resource."""
     reset_by: tuple[str, ...] = ()
     """An output that goes back to its default when one of these inputs changes."""
+
+    @property
+    def doc(self) -> str:
+        """The description as the schema, SDKs and typed classes print it: with the sentence
+        that a change replaces the resource when it does."""
+        return (
+            f"{self.description} Changing it replaces the resource."
+            if self.replaces
+            else (self.description)
+        )
 
     @property
     def api_name(self) -> str | None:

@@ -30,8 +30,7 @@ class GetInboundDomainResult:
 
     domain: str
     """The domain that receives mail, e.g. 'example.com' (JetEmail asks for a primary domain,
-    not mail.example.com). Stored lowercase without a trailing dot. Changing it replaces
-    the resource."""
+    not mail.example.com). Stored lowercase without a trailing dot."""
     delivery_type: Literal["smtp", "webhook", "forward"]
     """How mail is handed on: 'smtp' (relay to your servers), 'webhook' (POST each message to
     a URL) or 'forward' (per-address forward rules)."""

@@ -263,10 +263,10 @@ class ForwardRuleArgs:
     """The inputs of a ForwardRule."""
     domain_uuid: pulumi.Input[str]
     """The uuid of the forward-mode InboundDomain the rule belongs to: pass domain.id (known
-    even while a preview updates the domain). Changing it replaces the rule."""
+    even while a preview updates the domain). Changing it replaces the resource."""
     localpart: pulumi.Input[str]
     """The address part before '@' to forward, or '*' for a catch-all. Stored lowercase;
-    changing it replaces the rule."""
+    changing it replaces the rule. Changing it replaces the resource."""
     destination: pulumi.Input[str]
     """Where mail is forwarded: a bare address 'local@domain'. It receives a verification
     mail; the rule forwards nothing until it is verified."""
@@ -280,10 +280,10 @@ class ForwardRuleSurface:
     signatures.)"""
     domain_uuid: pulumi.Output[str]
     """The uuid of the forward-mode InboundDomain the rule belongs to: pass domain.id (known
-    even while a preview updates the domain). Changing it replaces the rule."""
+    even while a preview updates the domain). Changing it replaces the resource."""
     localpart: pulumi.Output[str]
     """The address part before '@' to forward, or '*' for a catch-all. Stored lowercase;
-    changing it replaces the rule."""
+    changing it replaces the rule. Changing it replaces the resource."""
     destination: pulumi.Output[str]
     """Where mail is forwarded: a bare address 'local@domain'. It receives a verification
     mail; the rule forwards nothing until it is verified."""
@@ -353,11 +353,11 @@ class ForwardRuleSurface:
 class DomainVerificationArgs:
     """The inputs of a DomainVerification."""
     domain_uuid: pulumi.Input[str]
-    """The uuid of the forward-mode InboundDomain to wait for: pass domain.id. Changing it
-    replaces (waits again)."""
+    """The uuid of the forward-mode InboundDomain to wait for: pass domain.id (a replacement
+    waits again). Changing it replaces the resource."""
     records: pulumi.Input[Sequence[pulumi.Input[Literal["mx", "dkim", "spf", "dmarc"]]]] | None = None
     """The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all
-    four, which forward mode needs before mail flows). Changing it replaces."""
+    four, which forward mode needs before mail flows). Changing it replaces the resource."""
     timeout_seconds: pulumi.Input[int] | None = None
     """How long the create waits, in seconds (default 600). The native provider takes the
     engine's `customTimeouts.create` first, when the program sets it."""
@@ -374,11 +374,11 @@ class DomainVerificationSurface:
     again without asking for a check; delete removes nothing at JetEmail. (The typed
     surface: annotations and signatures.)"""
     domain_uuid: pulumi.Output[str]
-    """The uuid of the forward-mode InboundDomain to wait for: pass domain.id. Changing it
-    replaces (waits again)."""
+    """The uuid of the forward-mode InboundDomain to wait for: pass domain.id (a replacement
+    waits again). Changing it replaces the resource."""
     records: pulumi.Output[list[Literal["mx", "dkim", "spf", "dmarc"]]]
     """The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all
-    four, which forward mode needs before mail flows). Changing it replaces."""
+    four, which forward mode needs before mail flows). Changing it replaces the resource."""
     timeout_seconds: pulumi.Output[int | None]
     """How long the create waits, in seconds (default 600). The native provider takes the
     engine's `customTimeouts.create` first, when the program sets it."""

@@ -3,6 +3,7 @@ or its uuid (one created out of band, or by another stack)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,11 @@ RESULT = Declaration(
     description="An inbound domain as JetEmail has it.",
     kind="function",
     props=(
-        *(p for p in INBOUND_DOMAIN.props if p.name in _COPIED or p.name in _FLAGS),
+        *(
+            dataclasses.replace(p, replaces=False)  # a lookup's answer replaces nothing
+            for p in INBOUND_DOMAIN.props
+            if p.name in _COPIED or p.name in _FLAGS
+        ),
         Prop("dns_records", Type.array(DNS_RECORD), "Records to publish for the domain."),
     ),
 )

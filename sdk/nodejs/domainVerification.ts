@@ -49,7 +49,7 @@ export class DomainVerification extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly domain: pulumi.Output<string | undefined>;
     /**
-     * The uuid of the forward-mode InboundDomain to wait for: pass domain.id. Changing it replaces (waits again).
+     * The uuid of the forward-mode InboundDomain to wait for: pass domain.id (a replacement waits again). Changing it replaces the resource.
      */
     declare public readonly domainUuid: pulumi.Output<string>;
     /**
@@ -73,7 +73,7 @@ export class DomainVerification extends pulumi.CustomResource {
      */
     declare public readonly pollSeconds: pulumi.Output<number>;
     /**
-     * The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all four, which forward mode needs before mail flows). Changing it replaces.
+     * The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all four, which forward mode needs before mail flows). Changing it replaces the resource.
      */
     declare public readonly records: pulumi.Output<string[]>;
     /**
@@ -137,7 +137,7 @@ export class DomainVerification extends pulumi.CustomResource {
  */
 export interface DomainVerificationArgs {
     /**
-     * The uuid of the forward-mode InboundDomain to wait for: pass domain.id. Changing it replaces (waits again).
+     * The uuid of the forward-mode InboundDomain to wait for: pass domain.id (a replacement waits again). Changing it replaces the resource.
      */
     domainUuid: pulumi.Input<string>;
     /**
@@ -145,7 +145,7 @@ export interface DomainVerificationArgs {
      */
     pollSeconds?: pulumi.Input<number | undefined>;
     /**
-     * The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all four, which forward mode needs before mail flows). Changing it replaces.
+     * The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all four, which forward mode needs before mail flows). Changing it replaces the resource.
      */
     records?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**

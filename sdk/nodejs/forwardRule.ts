@@ -57,11 +57,11 @@ export class ForwardRule extends pulumi.CustomResource {
      */
     declare public readonly destination: pulumi.Output<string>;
     /**
-     * The uuid of the forward-mode InboundDomain the rule belongs to: pass domain.id (known even while a preview updates the domain). Changing it replaces the rule.
+     * The uuid of the forward-mode InboundDomain the rule belongs to: pass domain.id (known even while a preview updates the domain). Changing it replaces the resource.
      */
     declare public readonly domainUuid: pulumi.Output<string>;
     /**
-     * The address part before '@' to forward, or '*' for a catch-all. Stored lowercase; changing it replaces the rule.
+     * The address part before '@' to forward, or '*' for a catch-all. Stored lowercase; changing it replaces the rule. Changing it replaces the resource.
      */
     declare public readonly localpart: pulumi.Output<string>;
     /**
@@ -127,11 +127,11 @@ export interface ForwardRuleArgs {
      */
     destination: pulumi.Input<string>;
     /**
-     * The uuid of the forward-mode InboundDomain the rule belongs to: pass domain.id (known even while a preview updates the domain). Changing it replaces the rule.
+     * The uuid of the forward-mode InboundDomain the rule belongs to: pass domain.id (known even while a preview updates the domain). Changing it replaces the resource.
      */
     domainUuid: pulumi.Input<string>;
     /**
-     * The address part before '@' to forward, or '*' for a catch-all. Stored lowercase; changing it replaces the rule.
+     * The address part before '@' to forward, or '*' for a catch-all. Stored lowercase; changing it replaces the rule. Changing it replaces the resource.
      */
     localpart: pulumi.Input<string>;
 }

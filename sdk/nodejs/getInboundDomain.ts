@@ -39,7 +39,7 @@ export interface GetInboundDomainResult {
      */
     readonly dnsRecords: outputs.DnsRecord[];
     /**
-     * The domain that receives mail, e.g. 'example.com' (JetEmail asks for a primary domain, not mail.example.com). Stored lowercase without a trailing dot. Changing it replaces the resource.
+     * The domain that receives mail, e.g. 'example.com' (JetEmail asks for a primary domain, not mail.example.com). Stored lowercase without a trailing dot.
      */
     readonly domain: string;
     /**

@@ -87,7 +87,7 @@ def test_args_hold_every_input_with_its_description_and_requiredness(decl: Decla
     assert list(args) == list(decl.input_names)
     for prop in decl.inputs:
         annotation, doc = args[prop.name]
-        assert doc == " ".join(prop.description.split())
+        assert doc == " ".join(prop.doc.split())
         assert annotation.endswith("| None") is not prop.required, prop.name
 
 
@@ -96,7 +96,7 @@ def test_the_resource_annotates_every_property_once(decl: Declaration) -> None:
     outputs = _documented(_classes()[f"{decl.name}Surface"])
     assert list(outputs) == [p.name for p in decl.props]
     for prop in decl.props:
-        assert outputs[prop.name][1] == " ".join(prop.description.split())
+        assert outputs[prop.name][1] == " ".join(prop.doc.split())
         assert outputs[prop.name][0].startswith("pulumi.Output[")
 
 
@@ -171,7 +171,7 @@ def test_the_schema_says_each_property_as_declared(decl: Declaration) -> None:
     assert spec["requiredInputs"] == [p.camel for p in decl.inputs if p.required]
     for prop in decl.props:
         entry = spec["properties"][prop.camel]
-        assert entry["description"] == prop.description
+        assert entry["description"] == prop.doc
         assert entry.get("secret", False) is prop.secret
         assert entry.get("willReplaceOnChanges", False) is prop.replaces
         if prop.type.kind in ("string", "integer", "boolean"):
@@ -342,3 +342,16 @@ def test_the_native_wire_spells_objects_inside_properties_in_camel_case_too() ->
     assert decode(INBOUND_DOMAIN, typed).values["smtp_servers"] == [
         {"url": "a.example:25", "tls_enabled": False}
     ]
+
+
+def test_a_replacing_property_says_so_once_and_a_lookup_result_does_not() -> None:
+    from pulumi_jetemail.functions import function_named
+
+    schema = json.loads((ROOT / "pulumi_jetemail" / "schema.json").read_text())
+    for resource in schema["resources"].values():
+        for name, spec in resource["inputProperties"].items():
+            replaces = spec.get("willReplaceOnChanges", False)
+            said = spec["description"].count("Changing it replaces")
+            assert said == (1 if replaces else 0), name
+    result = function_named("getInboundDomain").result
+    assert not [p.name for p in result.props if "replaces" in p.doc]

@@ -36,8 +36,8 @@ DOMAIN_VERIFICATION = Declaration(
         Prop(
             "domain_uuid",
             STRING,
-            "The uuid of the forward-mode InboundDomain to wait for: pass domain.id. "
-            "Changing it replaces (waits again).",
+            "The uuid of the forward-mode InboundDomain to wait for: pass domain.id (a "
+            "replacement waits again).",
             required=True,
             replaces=True,
             rule=DomainUuid,
@@ -48,7 +48,7 @@ DOMAIN_VERIFICATION = Declaration(
             "records",
             Type.array(Type.string(*RECORD_NAMES)),
             "The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default "
-            "all four, which forward mode needs before mail flows). Changing it replaces.",
+            "all four, which forward mode needs before mail flows).",
             replaces=True,
             default=list(RECORD_NAMES),
             rule=Records,

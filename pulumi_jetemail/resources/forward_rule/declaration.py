@@ -19,7 +19,7 @@ FORWARD_RULE = Declaration(
             "domain_uuid",
             STRING,
             "The uuid of the forward-mode InboundDomain the rule belongs to: pass domain.id "
-            "(known even while a preview updates the domain). Changing it replaces the rule.",
+            "(known even while a preview updates the domain).",
             required=True,
             replaces=True,
             rule=DomainUuid,

@@ -71,8 +71,7 @@ INBOUND_DOMAIN = Declaration(
             "domain",
             STRING,
             "The domain that receives mail, e.g. 'example.com' (JetEmail asks for a primary "
-            "domain, not mail.example.com). Stored lowercase without a trailing dot. Changing it "
-            "replaces the resource.",
+            "domain, not mail.example.com). Stored lowercase without a trailing dot.",
             required=True,
             replaces=True,
             rule=Domain,

@@ -18,7 +18,7 @@ type DomainVerification struct {
 
 	// The domain's name.
 	Domain pulumi.StringPtrOutput `pulumi:"domain"`
-	// The uuid of the forward-mode InboundDomain to wait for: pass domain.id. Changing it replaces (waits again).
+	// The uuid of the forward-mode InboundDomain to wait for: pass domain.id (a replacement waits again). Changing it replaces the resource.
 	DomainUuid pulumi.StringOutput `pulumi:"domainUuid"`
 	// Whether the DKIM CNAME verifies, as JetEmail last checked it (refresh reads it again).
 	ForwardDkimVerified pulumi.BoolOutput `pulumi:"forwardDkimVerified"`
@@ -30,7 +30,7 @@ type DomainVerification struct {
 	ForwardSpfVerified pulumi.BoolOutput `pulumi:"forwardSpfVerified"`
 	// Seconds before the first re-check (default 10); each wait after is half as long again, up to a minute.
 	PollSeconds pulumi.IntOutput `pulumi:"pollSeconds"`
-	// The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all four, which forward mode needs before mail flows). Changing it replaces.
+	// The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all four, which forward mode needs before mail flows). Changing it replaces the resource.
 	Records pulumi.StringArrayOutput `pulumi:"records"`
 	// How long the create waits, in seconds (default 600). The native provider takes the engine's `customTimeouts.create` first, when the program sets it.
 	TimeoutSeconds pulumi.IntPtrOutput `pulumi:"timeoutSeconds"`
@@ -89,11 +89,11 @@ func DomainVerificationExists(ctx *pulumi.Context,
 }
 
 type domainVerificationArgs struct {
-	// The uuid of the forward-mode InboundDomain to wait for: pass domain.id. Changing it replaces (waits again).
+	// The uuid of the forward-mode InboundDomain to wait for: pass domain.id (a replacement waits again). Changing it replaces the resource.
 	DomainUuid string `pulumi:"domainUuid"`
 	// Seconds before the first re-check (default 10); each wait after is half as long again, up to a minute.
 	PollSeconds *int `pulumi:"pollSeconds"`
-	// The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all four, which forward mode needs before mail flows). Changing it replaces.
+	// The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all four, which forward mode needs before mail flows). Changing it replaces the resource.
 	Records []string `pulumi:"records"`
 	// How long the create waits, in seconds (default 600). The native provider takes the engine's `customTimeouts.create` first, when the program sets it.
 	TimeoutSeconds *int `pulumi:"timeoutSeconds"`
@@ -101,11 +101,11 @@ type domainVerificationArgs struct {
 
 // The set of arguments for constructing a DomainVerification resource.
 type DomainVerificationArgs struct {
-	// The uuid of the forward-mode InboundDomain to wait for: pass domain.id. Changing it replaces (waits again).
+	// The uuid of the forward-mode InboundDomain to wait for: pass domain.id (a replacement waits again). Changing it replaces the resource.
 	DomainUuid pulumi.StringInput
 	// Seconds before the first re-check (default 10); each wait after is half as long again, up to a minute.
 	PollSeconds pulumi.IntPtrInput
-	// The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all four, which forward mode needs before mail flows). Changing it replaces.
+	// The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all four, which forward mode needs before mail flows). Changing it replaces the resource.
 	Records pulumi.StringArrayInput
 	// How long the create waits, in seconds (default 600). The native provider takes the engine's `customTimeouts.create` first, when the program sets it.
 	TimeoutSeconds pulumi.IntPtrInput
@@ -153,7 +153,7 @@ func (o DomainVerificationOutput) Domain() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *DomainVerification) pulumi.StringPtrOutput { return v.Domain }).(pulumi.StringPtrOutput)
 }
 
-// The uuid of the forward-mode InboundDomain to wait for: pass domain.id. Changing it replaces (waits again).
+// The uuid of the forward-mode InboundDomain to wait for: pass domain.id (a replacement waits again). Changing it replaces the resource.
 func (o DomainVerificationOutput) DomainUuid() pulumi.StringOutput {
 	return o.ApplyT(func(v *DomainVerification) pulumi.StringOutput { return v.DomainUuid }).(pulumi.StringOutput)
 }
@@ -183,7 +183,7 @@ func (o DomainVerificationOutput) PollSeconds() pulumi.IntOutput {
 	return o.ApplyT(func(v *DomainVerification) pulumi.IntOutput { return v.PollSeconds }).(pulumi.IntOutput)
 }
 
-// The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all four, which forward mode needs before mail flows). Changing it replaces.
+// The records that must verify: some of 'mx', 'dkim', 'spf' and 'dmarc' (default all four, which forward mode needs before mail flows). Changing it replaces the resource.
 func (o DomainVerificationOutput) Records() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *DomainVerification) pulumi.StringArrayOutput { return v.Records }).(pulumi.StringArrayOutput)
 }

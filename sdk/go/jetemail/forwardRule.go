@@ -22,9 +22,9 @@ type ForwardRule struct {
 	CreatedAt pulumi.IntOutput `pulumi:"createdAt"`
 	// Where mail is forwarded: a bare address 'local@domain'. It receives a verification mail; the rule forwards nothing until it is verified.
 	Destination pulumi.StringOutput `pulumi:"destination"`
-	// The uuid of the forward-mode InboundDomain the rule belongs to: pass domain.id (known even while a preview updates the domain). Changing it replaces the rule.
+	// The uuid of the forward-mode InboundDomain the rule belongs to: pass domain.id (known even while a preview updates the domain). Changing it replaces the resource.
 	DomainUuid pulumi.StringOutput `pulumi:"domainUuid"`
-	// The address part before '@' to forward, or '*' for a catch-all. Stored lowercase; changing it replaces the rule.
+	// The address part before '@' to forward, or '*' for a catch-all. Stored lowercase; changing it replaces the rule. Changing it replaces the resource.
 	Localpart pulumi.StringOutput `pulumi:"localpart"`
 	// The rule's id at JetEmail (also the resource id).
 	Uuid pulumi.StringPtrOutput `pulumi:"uuid"`
@@ -91,9 +91,9 @@ type forwardRuleArgs struct {
 	Active *bool `pulumi:"active"`
 	// Where mail is forwarded: a bare address 'local@domain'. It receives a verification mail; the rule forwards nothing until it is verified.
 	Destination string `pulumi:"destination"`
-	// The uuid of the forward-mode InboundDomain the rule belongs to: pass domain.id (known even while a preview updates the domain). Changing it replaces the rule.
+	// The uuid of the forward-mode InboundDomain the rule belongs to: pass domain.id (known even while a preview updates the domain). Changing it replaces the resource.
 	DomainUuid string `pulumi:"domainUuid"`
-	// The address part before '@' to forward, or '*' for a catch-all. Stored lowercase; changing it replaces the rule.
+	// The address part before '@' to forward, or '*' for a catch-all. Stored lowercase; changing it replaces the rule. Changing it replaces the resource.
 	Localpart string `pulumi:"localpart"`
 }
 
@@ -103,9 +103,9 @@ type ForwardRuleArgs struct {
 	Active pulumi.BoolPtrInput
 	// Where mail is forwarded: a bare address 'local@domain'. It receives a verification mail; the rule forwards nothing until it is verified.
 	Destination pulumi.StringInput
-	// The uuid of the forward-mode InboundDomain the rule belongs to: pass domain.id (known even while a preview updates the domain). Changing it replaces the rule.
+	// The uuid of the forward-mode InboundDomain the rule belongs to: pass domain.id (known even while a preview updates the domain). Changing it replaces the resource.
 	DomainUuid pulumi.StringInput
-	// The address part before '@' to forward, or '*' for a catch-all. Stored lowercase; changing it replaces the rule.
+	// The address part before '@' to forward, or '*' for a catch-all. Stored lowercase; changing it replaces the rule. Changing it replaces the resource.
 	Localpart pulumi.StringInput
 }
 
@@ -161,12 +161,12 @@ func (o ForwardRuleOutput) Destination() pulumi.StringOutput {
 	return o.ApplyT(func(v *ForwardRule) pulumi.StringOutput { return v.Destination }).(pulumi.StringOutput)
 }
 
-// The uuid of the forward-mode InboundDomain the rule belongs to: pass domain.id (known even while a preview updates the domain). Changing it replaces the rule.
+// The uuid of the forward-mode InboundDomain the rule belongs to: pass domain.id (known even while a preview updates the domain). Changing it replaces the resource.
 func (o ForwardRuleOutput) DomainUuid() pulumi.StringOutput {
 	return o.ApplyT(func(v *ForwardRule) pulumi.StringOutput { return v.DomainUuid }).(pulumi.StringOutput)
 }
 
-// The address part before '@' to forward, or '*' for a catch-all. Stored lowercase; changing it replaces the rule.
+// The address part before '@' to forward, or '*' for a catch-all. Stored lowercase; changing it replaces the rule. Changing it replaces the resource.
 func (o ForwardRuleOutput) Localpart() pulumi.StringOutput {
 	return o.ApplyT(func(v *ForwardRule) pulumi.StringOutput { return v.Localpart }).(pulumi.StringOutput)
 }

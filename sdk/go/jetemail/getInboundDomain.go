@@ -34,7 +34,7 @@ type LookupInboundDomainResult struct {
 	DeliveryType string `pulumi:"deliveryType"`
 	// Records to publish for the domain.
 	DnsRecords []DnsRecord `pulumi:"dnsRecords"`
-	// The domain that receives mail, e.g. 'example.com' (JetEmail asks for a primary domain, not mail.example.com). Stored lowercase without a trailing dot. Changing it replaces the resource.
+	// The domain that receives mail, e.g. 'example.com' (JetEmail asks for a primary domain, not mail.example.com). Stored lowercase without a trailing dot.
 	Domain string `pulumi:"domain"`
 	// Whether the domain accepts mail (the API's status active/disabled; default true).
 	Enabled bool `pulumi:"enabled"`
@@ -92,7 +92,7 @@ func (o LookupInboundDomainResultOutput) DnsRecords() DnsRecordArrayOutput {
 	return o.ApplyT(func(v LookupInboundDomainResult) []DnsRecord { return v.DnsRecords }).(DnsRecordArrayOutput)
 }
 
-// The domain that receives mail, e.g. 'example.com' (JetEmail asks for a primary domain, not mail.example.com). Stored lowercase without a trailing dot. Changing it replaces the resource.
+// The domain that receives mail, e.g. 'example.com' (JetEmail asks for a primary domain, not mail.example.com). Stored lowercase without a trailing dot.
 func (o LookupInboundDomainResultOutput) Domain() pulumi.StringOutput {
 	return o.ApplyT(func(v LookupInboundDomainResult) string { return v.Domain }).(pulumi.StringOutput)
 }
