@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 # all three tiers, in parallel) before pushing. JOBS sets the pytest-xdist workers: the engine
 # tier mostly waits on CLI and provider processes, so more workers than cores pay.
 JOBS ?= 4
-PYTEST := $(PY) -m pytest -p no:cacheprovider --dist loadfile
+PYTEST := $(PY) -m pytest -p no:cacheprovider --dist worksteal
 
 test: lint typecheck pytest
 

@@ -30,13 +30,6 @@ MAX_REQUEST_TIMEOUT = 600.0
 """Anything above is taken for a typo (a value in milliseconds, say)."""
 CONNECT_TIMEOUT = 5.0
 
-KEY_HINT = "; the key is set in jetemail:apiKey (stack config) or JETEMAIL_API_KEY"
-"""Added to an authentication failure: where this provider read the key."""
-MISSING_KEY_MESSAGE = (
-    "No JetEmail API key is set. Set it in the stack config with "
-    "`pulumi config set --secret jetemail:apiKey <key>`, or in the environment variable "
-    "JETEMAIL_API_KEY (an account-management key, starting with `api_`)."
-)
 
 
 # --- one setting ----------------------------------------------------------------------------
@@ -289,6 +282,16 @@ SETTINGS = (
     ),
 )
 """The provider's settings, in the order of the schema."""
+
+_KEY = SETTINGS[0]
+KEY_HINT = f"; the key is set in {_KEY.config_key} (stack config) or {_KEY.env}"
+"""Added to an authentication failure: where this provider read the key."""
+MISSING_KEY_MESSAGE = (
+    "No JetEmail API key is set. Set it in the stack config with "
+    f"`pulumi config set --secret {_KEY.config_key} <key>`, or in the environment variable "
+    f"{_KEY.env} (an account-management key, starting with `api_`)."
+)
+"""The error of the first API call made with no key."""
 
 PROVIDER_CONFIG = Declaration(
     name="Provider",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -134,3 +136,32 @@ def edited(program: Path, target: Path, *replacements: tuple[str, str]) -> Path:
         text = text.replace(old, new, 1)
     target.write_text(text)
     return target
+
+
+def once_per_run(tmp_path_factory: Any, name: str, build: Callable[[Path], None]) -> Path:
+    """A directory `build` filled once for the whole test run, whichever worker asks first.
+
+    pytest-xdist's workers each run session and module fixtures of their own; what writes to
+    the checkout (a wheel build, `npm install` in sdk/) must not run twice at once. The first
+    worker builds under a file lock in the run's shared temporary root; the others wait on the
+    lock and take its result (or its failure, raised again)."""
+    import fcntl
+    import traceback
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by every worker of this run
+    out, done, failed = root / name, root / f"{name}.done", root / f"{name}.failed"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists() and not failed.exists():
+            out.mkdir(exist_ok=True)
+            try:
+                build(out)
+            except BaseException:
+                failed.write_text(traceback.format_exc())
+                raise
+            done.touch()
+    if failed.exists():
+        raise RuntimeError(f"building {name} failed in another worker:\n{failed.read_text()}")
+    return out

@@ -123,7 +123,7 @@ def execute(run: Run, selection: list[str]) -> None:
             "-n",
             "4",
             "--dist",
-            "loadfile",
+            "worksteal",
             *selection,
         ],
         cwd=ROOT,

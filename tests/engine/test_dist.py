@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from helpers import once_per_run
 
 import pulumi_jetemail
 
@@ -39,13 +40,16 @@ print("stack from the wheel: ok")
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", str(out), str(ROOT)],
-        check=True,
-        capture_output=True,
-    )
-    return out
+    """The sdist and the wheel, built once per run (the build writes into the checkout)."""
+
+    def build(out: Path) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", str(out), str(ROOT)],
+            check=True,
+            capture_output=True,
+        )
+
+    return once_per_run(tmp_path_factory, "dist", build)
 
 
 def test_the_wheel_holds_the_package_only(dist: Path) -> None:

@@ -6,7 +6,6 @@ or Go the language's tests skip, saying what is missing; under CI=true they fail
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
@@ -19,7 +18,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
-from helpers import API_KEY
+from helpers import API_KEY, once_per_run
 
 from pulumi_jetemail.emulator import Emulator
 
@@ -46,10 +45,13 @@ def _needs(tool: str) -> str:
     return found
 
 
-@functools.cache
-def _built(language: str) -> Path:
-    """Build a language's SDK and example once per test process; the example's runner."""
-    return LANGUAGES[language][1]()
+def _built(language: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build a language's SDK and example once per test run; the example's runner."""
+
+    def build(out: Path) -> None:
+        (out / "runner").write_text(str(LANGUAGES[language][1]()))
+
+    return Path((once_per_run(tmp_path_factory, f"sdk-{language}", build) / "runner").read_text())
 
 
 def test_the_committed_sdks_are_what_the_generator_writes() -> None:
@@ -63,7 +65,7 @@ def runner(request: pytest.FixtureRequest) -> tuple[str, list[str]]:
     language = request.param
     tool, _ = LANGUAGES[language]
     tool_path = _needs(tool)
-    built = _built(language)
+    built = _built(language, request.getfixturevalue("tmp_path_factory"))
     command = [tool_path, str(built)] if language == "typescript" else [str(built)]
     return language, command
 
@@ -156,13 +158,17 @@ def test_the_example_goes_up_previews_quietly_shows_an_edit_and_destroys(
     assert emu.domains() == []
 
 
-def test_the_registry_pages_typescript_example_compiles_against_the_sdk(tmp_path: Path) -> None:
+def test_the_registry_pages_typescript_example_compiles_against_the_sdk(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     _needs("node")
-    _built("typescript")
+    _built("typescript", tmp_path_factory)
     page = (ROOT / "docs" / "_index.md").read_text()
     (block,) = re.findall(r"^```typescript\n(.*?)^```$", page, re.M | re.S)
     example = build_sdks.TS_EXAMPLE
-    snippet = example / "registry-snippet.ts"  # beside the example's node_modules
+    # Inside the example's node_modules (which tsc resolves from, and the sdist leaves out).
+    snippet = example / "node_modules" / ".snippets" / f"registry-{os.getpid()}.ts"
+    snippet.parent.mkdir(exist_ok=True)
     snippet.write_text(block)
     try:
         done = subprocess.run(
