@@ -470,7 +470,7 @@ program (Python, YAML, TypeScript, Go) finds it without `PATH`. Python programs 
 the dynamic resources (`pulumi_jetemail.InboundDomain`), which need `pip install` only.
 
 The TypeScript SDK is npm package `{NPM_PACKAGE}` (`sdk/nodejs` in the repository; build
-it with `make sdks`, then `npm install <checkout>/sdk/nodejs/bin`), the Go SDK module
+it with `make sdks`, then `npm install --install-links <checkout>/sdk/nodejs/bin`), the Go SDK module
 `{GO_IMPORT.removesuffix("/jetemail")}` (`sdk/go`; import `{GO_IMPORT}`).
 
 ## Configuration
