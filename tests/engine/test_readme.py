@@ -77,3 +77,10 @@ def test_the_readme_typescript_and_go_programs_are_the_tested_examples(
     readme = (ROOT / "README.md").read_text()
     blocks = re.findall(rf"^```{fence}\n(.*?)^```$", readme, re.M | re.S)
     assert blocks == [(ROOT / example).read_text()]
+
+
+def test_the_go_sdk_version_the_readme_names_is_the_one_the_example_is_tested_with() -> None:
+    readme = (ROOT / "README.md").read_text()
+    (named,) = re.findall(r"go get github\.com/pulumi/pulumi/sdk/v3@(v\S+)", readme)
+    go_mod = (ROOT / "examples" / "go" / "go.mod").read_text()
+    assert f"github.com/pulumi/pulumi/sdk/v3 {named}\n" in go_mod
