@@ -469,9 +469,9 @@ The second line puts the plugin `pip` installed into Pulumi's plugin cache, so t
 program (Python, YAML, TypeScript, Go) finds it without `PATH`. Python programs can also use
 the dynamic resources (`pulumi_jetemail.InboundDomain`), which need `pip install` only.
 
-The TypeScript SDK is npm package `{NPM_PACKAGE}` (`sdk/nodejs` in the repository; build
-it with `make sdks`, then `npm install --install-links <checkout>/sdk/nodejs/bin`), the Go SDK module
-`{GO_IMPORT.removesuffix("/jetemail")}` (`sdk/go`; import `{GO_IMPORT}`).
+The TypeScript SDK is npm package `{NPM_PACKAGE}` (`sdk/nodejs` in the repository;
+build it with `make sdks`, then `npm install --install-links <checkout>/sdk/nodejs/bin`), the
+Go SDK module `{GO_IMPORT.removesuffix("/jetemail")}` (`sdk/go`; import `{GO_IMPORT}`).
 
 ## Configuration
 

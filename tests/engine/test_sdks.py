@@ -54,6 +54,17 @@ def _built(language: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return Path((once_per_run(tmp_path_factory, f"sdk-{language}", build) / "runner").read_text())
 
 
+def test_the_generator_and_the_go_example_use_the_pulumi_the_cli_is_built_from() -> None:
+    """One Pulumi version for the CLI, the code generator and the Go example (the Go build
+    cache the CLI's build fills then serves the other two)."""
+    import get_pulumi
+
+    cli = get_pulumi.pinned("pulumi-cli", "github.com/pulumi/pulumi/pkg/v3")
+    assert get_pulumi.pinned("sdkgen", "github.com/pulumi/pulumi/pkg/v3") == cli
+    go_mod = (ROOT / "examples" / "go" / "go.mod").read_text()
+    assert f"github.com/pulumi/pulumi/sdk/v3 v{cli}\n" in go_mod
+
+
 def test_the_committed_sdks_are_what_the_generator_writes() -> None:
     _needs("go")
     assert gen_sdks.main(["--check"]) == 0, "run `make generate`"
