@@ -19,9 +19,10 @@ $(STAMP): pyproject.toml
 # Test tiers (tests/unit, tests/provider, tests/engine): `make test-fast` after every edit (in
 # process, seconds), `make test-provider` after touching a door, `make test` (lint, types and
 # all three tiers, in parallel) before pushing. JOBS sets the pytest-xdist workers: the engine
-# tier mostly waits on CLI and provider processes, so more workers than cores pay.
+# tier mostly waits on CLI and provider processes, so more workers than cores pay. Tests go out
+# one at a time, the `slow` ones first (tests/conftest.py), so no long test starts last.
 JOBS ?= 4
-PYTEST := $(PY) -m pytest -p no:cacheprovider --dist worksteal
+PYTEST := $(PY) -m pytest -p no:cacheprovider --dist load --maxschedchunk 1
 
 test: lint typecheck pytest
 

@@ -29,11 +29,14 @@ TIERS = ("unit", "provider", "engine")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Each test is marked with its tier, the folder it lives in (`-m "not engine"`)."""
+    """Each test is marked with its tier, the folder it lives in (`-m "not engine"`); the
+    `slow` ones run first, so that pytest-xdist hands one to each worker at the start and the
+    many short tests fill in around them, instead of a long one starting last."""
     for item in items:
         tier = item.path.parent.name
         if tier in TIERS:
             item.add_marker(tier)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable
 
 
 @pytest.fixture(scope="module")

@@ -100,6 +100,7 @@ def open_example(stack: StackFactory, example: Example) -> PulumiStack:
     return stack(example.project, secrets={"hookAuth": HOOK_AUTH})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "example", [QUICKSTART, SMTP, WEBHOOK], ids=["quickstart", "smtp", "webhook"]
 )
@@ -216,6 +217,7 @@ def test_stack_outputs_are_masked_and_state_holds_no_plain_secret(
 FORWARDING = ROOT / "examples" / "forwarding"
 
 
+@pytest.mark.slow
 def test_forwarding_example_under_the_cli(
     stack: StackFactory, emu: Emulator, tmp_path: Path
 ) -> None:

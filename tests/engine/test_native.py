@@ -43,6 +43,7 @@ def _resources(s: PulumiStack, token: str) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------------ YAML program
 
 
+@pytest.mark.slow
 def test_a_yaml_program_goes_through_the_whole_lifecycle(
     stack: StackFactory, emu: Emulator
 ) -> None:
@@ -213,6 +214,7 @@ def _python_program() -> None:
     pulumi.export("timeout_kind", hook.webhook_timeout.apply(lambda t: type(t).__name__))
 
 
+@pytest.mark.slow
 @pytest.mark.smoke
 def test_a_python_program_on_the_native_provider(stack: StackFactory, emu: Emulator) -> None:
     s = stack(_python_program, secrets={"hookAuth": "Bearer n4tive-hook-token"})

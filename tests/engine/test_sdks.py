@@ -132,6 +132,7 @@ def example(
     return Example(command, env)
 
 
+@pytest.mark.slow
 def test_the_example_goes_up_previews_quietly_shows_an_edit_and_destroys(
     example: Example, emu: Emulator
 ) -> None:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import API_KEY, INBOUND, registered
 
 from pulumi_jetemail import InboundDomain
@@ -37,6 +38,7 @@ NOT_TIMINGS = ("3", "6a", "6b")
 EXIT_PASSED, EXIT_TARGET_MISSED = 0, 1
 
 
+@pytest.mark.slow
 def test_bench_script_runs_every_row_on_tiny_sizes(tmp_path: Path) -> None:
     results = tmp_path / "results.json"
     run = subprocess.run(
