@@ -76,6 +76,8 @@ def runner(request: pytest.FixtureRequest) -> tuple[str, list[str]]:
     language = request.param
     tool, _ = LANGUAGES[language]
     tool_path = _needs(tool)
+    if language == "typescript":
+        _needs("npm")  # the build's
     built = _built(language, request.getfixturevalue("tmp_path_factory"))
     command = [tool_path, str(built)] if language == "typescript" else [str(built)]
     return language, command
@@ -174,6 +176,7 @@ def test_the_registry_pages_typescript_example_compiles_against_the_sdk(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     _needs("node")
+    _needs("npm")
     _built("typescript", tmp_path_factory)
     page = (ROOT / "docs" / "_index.md").read_text()
     (block,) = re.findall(r"^```typescript\n(.*?)^```$", page, re.M | re.S)
