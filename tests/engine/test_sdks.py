@@ -203,3 +203,67 @@ def test_the_registry_pages_typescript_example_compiles_against_the_sdk(
     finally:
         snippet.unlink()
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _readme_commands(language: str) -> list[str]:
+    """The README's install commands for one SDK (its `bash` block in "TypeScript and Go"),
+    continuation lines joined, with the checkout's path for the placeholder."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## TypeScript and Go\n", 1)[1].split("\n## ", 1)[0]
+    part = section.split(f"**{language}**", 1)[1]
+    (block,) = re.findall(r"^```bash\n(.*?)^```$", part, re.M | re.S)[:1]
+    joined = block.replace("\\\n", " ").replace("/path/to/pulumi-jetemail", str(ROOT))
+    return [line.split("  #")[0].strip() for line in joined.splitlines() if line.strip()]
+
+
+@pytest.mark.slow
+def test_the_readmes_install_commands_work_as_written(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """In a new project of each language, as a user would: the SDK from the checkout, then
+    the example program built (Go) or the SDK loaded with the project's own @pulumi/pulumi."""
+    _needs("go")
+    _needs("npm")
+    typescript = _readme_commands("TypeScript")
+    assert typescript[0] == "make sdks"  # what _built runs (tools/build_sdks.py)
+    _built("typescript", tmp_path_factory)
+    project = tmp_path / "ts"
+    project.mkdir()
+    (project / "package.json").write_text('{"name": "readme-ts", "private": true}\n')
+    for command in typescript[1:]:
+        subprocess.run(command, shell=True, cwd=project, check=True, capture_output=True)  # noqa: S602
+    loaded = subprocess.run(
+        [
+            "node",
+            "-e",
+            "require('@pulumi-jetemail/jetemail'); "
+            "console.log(require.resolve('@pulumi/pulumi', {paths: [require.resolve("
+            "'@pulumi-jetemail/jetemail')]}))",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.startswith(str(project / "node_modules")), loaded.stdout  # one copy
+
+    module = tmp_path / "go"
+    module.mkdir()
+    for name in ("program.go", "main.go"):
+        shutil.copy(ROOT / "examples" / "go" / name, module / name)
+    subprocess.run(
+        ["go", "mod", "init", "example.com/readme"], cwd=module, check=True, capture_output=True
+    )
+    for command in _readme_commands("Go"):
+        done = subprocess.run(  # noqa: S602 (the README's own command line)
+            command, shell=True, cwd=module, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, f"{command}: {done.stderr}"
+    built = subprocess.run(
+        ["go", "build", "-o", os.devnull, "."],
+        cwd=module,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
