@@ -188,11 +188,8 @@ class Prop:
     def doc(self) -> str:
         """The description as the schema, SDKs and typed classes print it: with the sentence
         that a change replaces the resource when it does."""
-        return (
-            f"{self.description} Changing it replaces the resource."
-            if self.replaces
-            else (self.description)
-        )
+        replaced = " Changing it replaces the resource." if self.replaces else ""
+        return self.description + replaced
 
     @property
     def api_name(self) -> str | None:

@@ -7,7 +7,7 @@ import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from pulumi_jetemail import ForwardRule, InboundDomain
 from pulumi_jetemail.testing import ProviderServer, ReadOutcome, registered_inputs, urn
@@ -136,6 +136,16 @@ def edited(program: Path, target: Path, *replacements: tuple[str, str]) -> Path:
         text = text.replace(old, new, 1)
     target.write_text(text)
     return target
+
+
+def missing(message: str) -> NoReturn:
+    """A tool the test needs is missing: skip, saying so; under CI=true, fail (CI has every
+    tool, so a skip there would hide a broken machine)."""
+    import pytest
+
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def once_per_run(tmp_path_factory: Any, name: str, build: Callable[[Path], None]) -> Path:

@@ -40,10 +40,10 @@ def generate(into: dict[str, Path]) -> None:
 def differences(left: Path, right: Path) -> list[str]:
     """Paths under `left` and `right` that differ or exist on one side only (IGNORED aside)."""
     compared = filecmp.dircmp(left, right, ignore=[*IGNORED])
-    found = [str(left / n) for n in compared.left_only + compared.right_only]
-    found += [str(left / n) for n in compared.diff_files + compared.funny_files]
+    # Contents compared whatever the files' sizes and times (dircmp's diff_files trusts them).
     _, mismatch, errors = filecmp.cmpfiles(left, right, compared.common_files, shallow=False)
-    found += [str(left / n) for n in mismatch + errors if str(left / n) not in found]
+    odd = compared.left_only + compared.right_only + compared.common_funny
+    found = [str(left / n) for n in odd + mismatch + errors]
     for sub in compared.common_dirs:
         found += differences(left / sub, right / sub)
     return found
